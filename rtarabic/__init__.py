@@ -1,0 +1,3 @@
+"""rtarabic: a continuous, searchable archive of RT Arabic (arabic.rt.com)."""
+
+__version__ = "1.0"

@@ -1,0 +1,68 @@
+"""Scrapy settings for rtarabic.
+
+Every project setting is prefixed ``RTARABIC_`` and documented here, with its
+default, in one place. Override any of them with ``-s NAME=VALUE``. The README's
+"Settings" section lists them for users.
+"""
+
+BOT_NAME = "rtarabic"
+
+SPIDER_MODULES = ["rtarabic.spiders"]
+NEWSPIDER_MODULE = "rtarabic.spiders"
+
+# Our `crawl` command turns an unhealthy run into a non-zero exit status.
+COMMANDS_MODULE = "rtarabic.commands"
+
+# --- Where and what -----------------------------------------------------------
+
+# The site to archive. Every URL the spider builds derives from it, and the
+# allowed domains follow it: point it at the offline replica for demos and tests.
+RTARABIC_BASE_URL = "https://arabic.rt.com"
+
+# Other hosts that serve the same articles; their links are mapped onto
+# RTARABIC_BASE_URL and never fetched from the mirror itself.
+RTARABIC_MIRROR_HOSTS = ["rtarabic.com", "www.rtarabic.com", "arabic.rt.com"]
+
+# The short-link host of "انسخ الرابط" (https://ar.rt.com/xu3w).
+RTARABIC_SHORTLINK_HOST = "ar.rt.com"
+
+# The SQLite archive the default feeds write, and that incremental runs read.
+RTARABIC_DB = "output/rtarabic.db"
+
+# The JSON Lines copy of this run. Placeholders as in FEEDS: %(time)s, %(name)s.
+RTARABIC_JSONL = "output/%(name)s-%(time)s.jsonl"
+
+# Articles published within this many hours are fetched again by incremental
+# runs, so that edits become revisions.
+RTARABIC_REVISIT_HOURS = 48
+
+# Who to contact about this crawler; it goes into the User-Agent.
+RTARABIC_CONTACT = "https://github.com/rtarabic/rtarabic"
+
+# --- Politeness (the live site) -------------------------------------------------
+
+USER_AGENT = f"rtarabic/1.0 (news archiver; +{RTARABIC_CONTACT})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2
+AUTOTHROTTLE_MAX_DELAY = 60
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+DOWNLOAD_TIMEOUT = 30
+# Article pages are small; anything this large is not one.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+COOKIES_ENABLED = False
+
+# --- Output ---------------------------------------------------------------------
+
+FEED_EXPORT_ENCODING = "utf-8"
+
+# --- Housekeeping -----------------------------------------------------------------
+
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False

@@ -1,0 +1,1 @@
+"""The rtarabic spider lives in rtarabic.spiders.rtarabic."""
