@@ -1,0 +1,5 @@
+"""Signals of our own, sent through ``crawler.signals`` like Scrapy's."""
+
+#: A republished copy of an archived article was found.
+#: Arguments: ``article_id`` (int, the article kept), ``alias`` (str, the other id or URL), ``kind`` ("id" or "url").
+article_alias = object()
