@@ -1,0 +1,301 @@
+"""The URL grammar of arabic.rt.com, in plain functions.
+
+One article has many URLs: ``/<section>/<id>-<slug>/`` with or without the
+trailing slash, its ``/amp`` copy, the id-only ``/news/<id>``, the same paths on
+the mirror host rtarabic.com, and any of these with ``utm_*`` parameters or a
+fragment. Every function here maps them onto one numeric id and one canonical
+URL ``<base>/<section>/<id>-<slug>/`` on ``RTARABIC_BASE_URL``.
+
+Short links (``https://ar.rt.com/<code>``, the "انسخ الرابط" widget) name an
+article only after a redirect. They are resolved on their own host when the
+base is the live site, and on the base host (``<base>/<code>``) otherwise: the
+offline replica answers that path with the same redirect.
+
+The README's "Crawling" section documents the rules; tests/test_urls.py holds
+one parametrized table per function.
+"""
+
+import re
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+DEFAULT_BASE_URL = "https://arabic.rt.com"
+
+#: The live site's host; links to it are rebased onto the configured base.
+LIVE_HOST = "arabic.rt.com"
+
+#: Hosts that serve the same paths as the base site.
+MIRROR_HOSTS = frozenset({"arabic.rt.com", "www.arabic.rt.com", "rtarabic.com", "www.rtarabic.com"})
+
+#: The host of the "انسخ الرابط" short links.
+SHORTLINK_HOST = "ar.rt.com"
+
+#: Article sections, in the site's menu order; ``news`` holds the old (2013-2016) articles.
+SECTIONS = (
+    "world",
+    "middle_east",
+    "russia",
+    "business",
+    "sport",
+    "technology",
+    "health",
+    "society",
+    "press",
+    "news",
+    "space",
+    "culture",
+    "science",
+)
+
+#: First path segments that never hold articles (programmes, media, live stream, site furniture).
+NON_ARTICLE_AREAS = frozenset(
+    {"prg", "video", "videos", "photolines", "gallery", "live", "tags", "listing", "rss", "static", "search",
+     "_replica"}
+)
+
+_ARTICLE_PATH = re.compile(r"^/(?P<section>[a-z_]+)/(?P<id>[0-9]+)(?:-(?P<slug>[^/]+))?(?:/amp)?/?$")
+_SHORTLINK_PATH = re.compile(r"^/(?P<code>[0-9a-z]{4})/?$")
+_TAG_PATH = re.compile(r"^/tags/(?P<slug>[^/]+)/?$")
+_SECTION_PATH = re.compile(r"^/(?P<section>[a-z_]+)/?$")
+_RSS_PATH = re.compile(r"^/rss(?:/[a-z_]+)?/?$")
+_SITEMAP_PATH = re.compile(r"^/sitemap[0-9_a-z]*\.xml$")
+_NEWS_ID_PATH = re.compile(r"^/news/(?P<id>[0-9]+)/?$")
+_FOLLOWABLE_SCHEMES = frozenset({"http", "https", ""})
+
+
+def _host(base_url: str) -> str:
+    return (urlsplit(base_url).netloc or "").lower()
+
+
+def _split(url: str, base_url: str):
+    """``url`` resolved against ``base_url`` and split, or None for schemes never followed."""
+    url = (url or "").strip()
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in _FOLLOWABLE_SCHEMES:
+        return None
+    return urlsplit(urljoin(base_url.rstrip("/") + "/", url))
+
+
+def is_site_host(host: str, base_url: str = DEFAULT_BASE_URL) -> bool:
+    """Whether ``host`` serves the site's own paths: the base host or a mirror.
+
+    >>> is_site_host("rtarabic.com")
+    True
+    >>> is_site_host("www.rt.com")
+    False
+    """
+    host = host.lower()
+    return host == _host(base_url) or host.split(":")[0] in MIRROR_HOSTS
+
+
+def article_parts(url: str, base_url: str = DEFAULT_BASE_URL) -> tuple[str, int, str | None] | None:
+    """``(section, id, slug)`` of an article URL in any of its forms, or None.
+
+    The slug is returned percent-encoded (None for the id-only form).
+
+    >>> article_parts("https://rtarabic.com/world/1481753-abc/amp?utm_source=x#top")
+    ('world', 1481753, 'abc')
+    >>> article_parts("https://arabic.rt.com/prg/x-1435348/y/") is None
+    True
+    """
+    parts = _split(url, base_url)
+    if parts is None or not is_site_host(parts.netloc, base_url):
+        return None
+    path = parts.path
+    match = _ARTICLE_PATH.match(path)
+    if not match or match["section"] in NON_ARTICLE_AREAS:
+        return None
+    if match["slug"] is None and match["section"] not in SECTIONS:
+        return None
+    slug = quote(unquote(match["slug"]), safe="-_.~!$&'()*+,;=:@%") if match["slug"] else None
+    return match["section"], int(match["id"]), slug
+
+
+def article_id(url: str, base_url: str = DEFAULT_BASE_URL) -> int | None:
+    """The numeric article id of ``url``, whatever its form; None if it is not an article URL.
+
+    >>> article_id("/news/714213")
+    714213
+    >>> article_id("https://arabic.rt.com/video/1500000-x/") is None
+    True
+    """
+    parts = article_parts(url, base_url)
+    return parts[1] if parts else None
+
+
+def canonical_url(section: str, id: int, slug: str | None, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The canonical article URL ``<base>/<section>/<id>-<slug>/``, slug percent-encoded (UTF-8).
+
+    Without a slug the id-only ``<base>/news/<id>`` is the best there is: the site redirects it.
+
+    >>> canonical_url("world", 1, "سلام")
+    'https://arabic.rt.com/world/1-%D8%B3%D9%84%D8%A7%D9%85/'
+    """
+    base = base_url.rstrip("/")
+    if not slug:
+        return f"{base}/news/{id}"
+    return f"{base}/{section}/{id}-{quote(unquote(slug), safe='-_.~')}/"
+
+
+def canonicalize(url: str, base_url: str = DEFAULT_BASE_URL) -> str | None:
+    """The canonical request URL of an article link (base host, no /amp, no query, no fragment).
+
+    >>> canonicalize("https://rtarabic.com/sport/12-goal/amp?utm_medium=rss")
+    'https://arabic.rt.com/sport/12-goal/'
+    """
+    parts = article_parts(url, base_url)
+    if parts is None:
+        return None
+    section, id_, slug = parts
+    return canonical_url(section, id_, slug, base_url)
+
+
+def amp_url(url: str) -> str:
+    """The AMP copy of a canonical article URL, tried when the canonical page is unavailable.
+
+    >>> amp_url("https://arabic.rt.com/sport/12-goal/")
+    'https://arabic.rt.com/sport/12-goal/amp'
+    """
+    return url.rstrip("/") + "/amp"
+
+
+def shortlink_code(url: str) -> str | None:
+    """The code of an ``ar.rt.com/<code>`` short link, or None.
+
+    >>> shortlink_code("https://ar.rt.com/xu3w")
+    'xu3w'
+    """
+    parts = _split(url, DEFAULT_BASE_URL)
+    if parts is None or parts.netloc.lower() != SHORTLINK_HOST:
+        return None
+    match = _SHORTLINK_PATH.match(parts.path)
+    return match["code"] if match else None
+
+
+def shortlink_url(url: str, base_url: str = DEFAULT_BASE_URL) -> str | None:
+    """Where to request a short link: on ar.rt.com for the live site, else ``<base>/<code>``.
+
+    >>> shortlink_url("https://ar.rt.com/xu3w", "http://127.0.0.1:8000")
+    'http://127.0.0.1:8000/xu3w'
+    """
+    code = shortlink_code(url)
+    if code is None:
+        return None
+    if _host(base_url) == LIVE_HOST:
+        return f"https://{SHORTLINK_HOST}/{code}"
+    return f"{base_url.rstrip('/')}/{code}"
+
+
+def page_kind(url: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    """What kind of page ``url`` names.
+
+    One of "article", "listing" (a "load more" fragment), "section", "tag", "rss", "sitemap",
+    "shortlink", "other" (a page of the site that is none of these) and "offsite" (another host,
+    or a scheme that is never followed: javascript:, mailto:, data:, tel:).
+
+    >>> page_kind("/tags/Corona_virus/")
+    'tag'
+    >>> page_kind("mailto:a@b.c")
+    'offsite'
+    """
+    if shortlink_code(url):
+        return "shortlink"
+    parts = _split(url, base_url)
+    if parts is None or not is_site_host(parts.netloc, base_url):
+        return "offsite"
+    path = parts.path or "/"
+    if article_parts(url, base_url):
+        return "article"
+    if path.startswith("/listing/"):
+        return "listing"
+    if _TAG_PATH.match(path):
+        return "tag"
+    if _RSS_PATH.match(path):
+        return "rss"
+    if _SITEMAP_PATH.match(path):
+        return "sitemap"
+    match = _SECTION_PATH.match(path)
+    if match and match["section"] in SECTIONS:
+        return "section"
+    return "other"
+
+
+def section_url(section: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    """``<base>/<section>/``."""
+    return f"{base_url.rstrip('/')}/{section}/"
+
+
+def tag_slug(url: str, base_url: str = DEFAULT_BASE_URL) -> str | None:
+    """The (Latin, case-preserved) slug of a tag page URL, or None.
+
+    >>> tag_slug("https://arabic.rt.com/tags/Morocco-news/")
+    'Morocco-news'
+    """
+    parts = _split(url, base_url)
+    if parts is None or not is_site_host(parts.netloc, base_url):
+        return None
+    match = _TAG_PATH.match(parts.path)
+    return unquote(match["slug"]) if match else None
+
+
+def tag_url(slug: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    """``<base>/tags/<slug>/``."""
+    return f"{base_url.rstrip('/')}/tags/{quote(slug, safe='-_.~')}/"
+
+
+def rss_url(base_url: str = DEFAULT_BASE_URL, section: str | None = None) -> str:
+    """The site's RSS feed, or a section's."""
+    base = base_url.rstrip("/")
+    return f"{base}/rss/{section}/" if section else f"{base}/rss/"
+
+
+def sitemap_index_url(base_url: str = DEFAULT_BASE_URL) -> str:
+    """The sitemap index ``<base>/sitemap.xml``."""
+    return f"{base_url.rstrip('/')}/sitemap.xml"
+
+
+def news_id_url(id: int, base_url: str = DEFAULT_BASE_URL) -> str:
+    """The id-only article URL ``<base>/news/<id>``, which the site redirects to the article."""
+    return f"{base_url.rstrip('/')}/news/{id}"
+
+
+def listing_page_url(template: str, page: int) -> str:
+    """Page ``page`` (0-based) of a "load more" listing.
+
+    ``template`` is a listing URL whose page is a ``{page}`` placeholder or the last path segment.
+
+    >>> listing_page_url("https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/{page}", 2)
+    'https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/2'
+    >>> listing_page_url("https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/0", 3)
+    'https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/3'
+    """
+    if "{page}" in template:
+        return template.replace("{page}", str(page))
+    parts = urlsplit(template)
+    path = re.sub(r"/[0-9]+/?$", f"/{page}", parts.path)
+    return urlunsplit(parts._replace(path=path))
+
+
+def rebase(url: str, base_url: str = DEFAULT_BASE_URL) -> str:
+    """``url`` with a site or mirror host replaced by the base's scheme and host; utm_* dropped.
+
+    Other hosts are returned unchanged.
+
+    >>> rebase("https://arabic.rt.com/rss/?utm_source=a&x=1#f", "http://127.0.0.1:9")
+    'http://127.0.0.1:9/rss/?x=1'
+    """
+    parts = urlsplit(url)
+    if not is_site_host(parts.netloc, base_url):
+        return url
+    base = urlsplit(base_url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not k.lower().startswith("utm_")])
+    return urlunsplit((base.scheme, base.netloc, parts.path or "/", query, ""))
+
+
+def is_followable(url: str, base_url: str = DEFAULT_BASE_URL) -> bool:
+    """Whether the spider may ever request ``url``: http(s) on the base host, a mirror or the short-link host.
+
+    >>> is_followable("javascript:void(0)")
+    False
+    """
+    return page_kind(url, base_url) != "offsite"
