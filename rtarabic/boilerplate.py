@@ -1,0 +1,119 @@
+"""Page furniture that must never be stored as article text, and its removal.
+
+Whatever the extraction returned, a body paragraph is dropped when, as a whole
+paragraph, it is the headline of another article linked from the same page, a
+read-more card (إقرأ المزيد / اقرأ أيضا), the cover's caption or credit, the
+"انسخ الرابط" short-link widget, the comments heading, the poll, the cookie
+notice, an RT STORIES card or the "تابعوا RT على" follow line. A sentence that
+merely quotes a headline stays: only whole-paragraph matches go.
+
+Used by ``rtarabic.pipelines.StripSidebarPipeline``; see the README's
+"Crawling" section.
+"""
+
+import re
+import unicodedata
+
+from rtarabic.text import PARAGRAPH_SEPARATOR, normalize, normalize_body
+
+# Exact (normalised) paragraphs that are navigation, never text.
+_FURNITURE = frozenset(
+    {"التعليقات", "مباشر", "أين يمكنك متابعتنا", "أقسام مهمة", "Stories", "RT STORIES", "انسخ الرابط"}
+)
+
+_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        r"^[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)",  # read-more cards
+        r"^انسخ الرابط",  # the short-link widget, with or without its link
+        r"^https?://ar\.rt\.com/[0-9a-z]{4}/?$",  # the short link alone
+        r"^اختر\s.*!$",  # the poll/promo line under the comments heading
+        r"ملفات تعريف الارتباط",  # the cookie notice
+        r"RT STORIES|#اسأل_أكثر|#Question_?More",  # web-stories cards
+        r"^تابعوا\s+RT\s+على",  # "follow RT on"
+        r"^[0-9]+\s+خبر$",  # the stories widget's counter
+        r"^المصدر\s*:",  # the source line belongs in ``source``, not in the body
+    )
+)
+
+
+def headline_key(text: str | None) -> str:
+    """``text`` reduced for comparing headlines: punctuation, symbols and spacing removed, case folded.
+
+    >>> headline_key("سوريا.. اتفاق لوقف إطلاق النار (فيديو)") == headline_key("سوريا اتفاق لوقف  إطلاق النار فيديو")
+    True
+    """
+    text = normalize(text)
+    kept = (" " if unicodedata.category(c)[0] in "PSZ" else c for c in text)
+    return " ".join("".join(kept).split()).casefold()
+
+
+def is_furniture(paragraph: str) -> bool:
+    """Whether a (normalised) paragraph is page furniture whatever the page.
+
+    >>> is_furniture("إقرأ المزيد مقتل 3 أشخاص")
+    True
+    >>> is_furniture("وقال الرئيس إن المحادثة كانت بناءة.")
+    False
+    """
+    return paragraph in _FURNITURE or any(p.search(paragraph) for p in _PATTERNS)
+
+
+def strip_body(
+    body: str | None,
+    *,
+    headlines: list[str] = (),
+    title: str | None = None,
+    summary: str | None = None,
+    caption: str | None = None,
+    credit: str | None = None,
+) -> tuple[str, int]:
+    """``body`` without furniture paragraphs, and how many paragraphs went.
+
+    ``headlines`` are the headlines of other articles on the page; the title, the lead, the
+    caption and the credit are the page's own lines that must not reappear as paragraphs.
+
+    >>> strip_body("أ\\n\\nعنوان آخر!\\n\\nب", headlines=["عنوان آخر"])
+    ('أ\\n\\nب', 1)
+    """
+    own_lines = {headline_key(t) for t in (title, summary, caption, credit) if t}
+    unwanted = own_lines | {headline_key(h) for h in headlines if h}
+    unwanted.discard("")
+    kept, removed = [], 0
+    for paragraph in normalize_body(body).split(PARAGRAPH_SEPARATOR):
+        if not paragraph:
+            continue
+        if is_furniture(paragraph) or headline_key(paragraph) in unwanted:
+            removed += 1
+        else:
+            kept.append(paragraph)
+    return PARAGRAPH_SEPARATOR.join(kept), removed
+
+
+def normalize_article(article: dict) -> dict:
+    """Every text field of ``article`` normalised (invisible characters, NBSP, spacing); letters untouched.
+
+    Optional text fields that end up empty become None; the body keeps its paragraphs.
+
+    >>> normalize_article({"title": " أ\\u00a0ب\\u200b ", "summary": "\\u200b"})
+    {'title': 'أ ب', 'summary': None}
+    """
+    out = dict(article)
+    for name in ("title", "section_name", "summary", "source", "author", "url"):
+        if name in out and out[name] is not None:
+            out[name] = normalize(out[name]) or (None if name not in ("title", "url") else "")
+    if out.get("body") is not None:
+        out["body"] = normalize_body(out["body"])
+    if out.get("tags"):
+        out["tags"] = [{"name": normalize(t.get("name")), "slug": normalize(t.get("slug"))} for t in out["tags"]]
+    if out.get("image"):
+        image = dict(out["image"])
+        image["url"] = normalize(image.get("url"))
+        for name in ("caption", "credit"):
+            image[name] = normalize(image.get(name)) or None
+        out["image"] = image
+    if out.get("links"):
+        out["links"] = [normalize(link) for link in out["links"] if normalize(link)]
+    if out.get("page_headlines"):
+        out["page_headlines"] = [normalize(h) for h in out["page_headlines"] if normalize(h)]
+    return out
