@@ -23,3 +23,12 @@ crawl: venv
 
 demo: venv
 	$(BIN)/python -m tests.replica.demo
+
+# Browse the archive (read-only; safe while a crawl writes). `python -m` keeps the
+# repository importable for the plugin in datasette/plugins.
+DB ?= output/rtarabic.db
+PORT ?= 8001
+datasette: venv
+	$(BIN)/python -m datasette serve $(DB) --port $(PORT) \
+		--metadata datasette/metadata.yml --plugins-dir datasette/plugins \
+		--setting truncate_cells_html 300
