@@ -66,3 +66,36 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+
+# --- Continuous operation: one run at a time, run health ----------------------------
+
+# Hold an flock on "<archive>.lock" for the whole run, so that a second run on the
+# same archive (cron overlapping a slow run, a backfill) exits at once with status 4
+# without touching it. Only for throwaway archives: set False and runs may interleave.
+RTARABIC_LOCK_ENABLED = True
+
+# Judge each run at its end (rtarabic/health.py): log a summary, store it in the
+# runs row, and make `scrapy crawl` exit 3 when the run is unhealthy.
+RTARABIC_HEALTH_ENABLED = True
+
+# Layout drift: a run is unhealthy when more than this share of the article pages
+# it fetched yielded no article. A healthy crawl of RT fails on almost none (odd
+# live pages); a layout change fails on nearly all. 0.2 leaves room for a few odd
+# pages in a small incremental run of 10-20 articles while catching any drift
+# that breaks the selectors.
+RTARABIC_HEALTH_MAX_FAILED_SHARE = 0.2
+
+# Partial drift: the share of extracted articles that needed at least one field
+# from meta/OpenGraph/JSON-LD instead of the page's own markup. Some articles
+# legitimately fall back (no lead, no image credit), so the limit is looser; a
+# selector that stopped matching for a field pushes this towards 1.0.
+RTARABIC_HEALTH_MAX_FALLBACK_SHARE = 0.5
+
+# Anti-bot interstitials (DDoS-Guard) tolerated in one run. 0: any block means the
+# archive may be missing articles and the operator should look.
+RTARABIC_HEALTH_MAX_BLOCKED = 0
+
+EXTENSIONS = {
+    "rtarabic.runlock.RunLockExtension": 0,
+    "rtarabic.monitors.RunHealthMonitor": 500,
+}

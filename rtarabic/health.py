@@ -1,0 +1,178 @@
+"""Run health as plain functions over a crawl's stats dict.
+
+``evaluate(stats, thresholds)`` lists what went wrong, ``summary(stats, problems)``
+writes the one-paragraph account of a run, and ``finalize(stats, settings)``
+does both and records the result in the stats (``rtarabic/health/problems``,
+``rtarabic/health/exit_status``, ``rtarabic/health/summary``). The monitor
+extension (``rtarabic/monitors.py``), the SQLite feed storage (for the ``runs``
+row) and the crawl command (for the exit status) all call ``finalize``; it is
+idempotent, so whoever calls it last sees the most complete stats.
+
+Thresholds are settings documented in ``rtarabic/settings.py``; README: "Running
+from cron".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+EXIT_HEALTHY = 0
+EXIT_UNHEALTHY = 3
+
+PROBLEMS = "rtarabic/health/problems"
+EXIT_STATUS = "rtarabic/health/exit_status"
+SUMMARY = "rtarabic/health/summary"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Limits past which a run is unhealthy (settings ``RTARABIC_HEALTH_*``)."""
+
+    max_failed_share: float = 0.2
+    max_fallback_share: float = 0.5
+    max_blocked: int = 0
+
+    @classmethod
+    def from_settings(cls, settings) -> Thresholds:
+        return cls(
+            max_failed_share=settings.getfloat("RTARABIC_HEALTH_MAX_FAILED_SHARE", cls.max_failed_share),
+            max_fallback_share=settings.getfloat(
+                "RTARABIC_HEALTH_MAX_FALLBACK_SHARE", cls.max_fallback_share
+            ),
+            max_blocked=settings.getint("RTARABIC_HEALTH_MAX_BLOCKED", cls.max_blocked),
+        )
+
+
+def _sum_prefix(stats: Mapping[str, Any], prefix: str) -> int:
+    return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
+
+
+def _by_suffix(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    return {k[len(prefix) :]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def counts(stats: Mapping[str, Any]) -> dict[str, Any]:
+    """The numbers a run is judged and summarised by.
+
+    ``stored`` is what reached the archive: the archive's own counts once the feed
+    storage has run, else the items handed to the feeds.
+    """
+    archive = {k: stats.get(f"rtarabic/archive/{k}") for k in ("new", "updated", "unchanged")}
+    if any(v is not None for v in archive.values()):
+        stored = sum(v or 0 for v in archive.values())
+    else:
+        stored = stats.get("item_scraped_count", 0)
+    extracted = _sum_prefix(stats, "rtarabic/extract/layout/")
+    failed = stats.get("rtarabic/extract/failed", 0)
+    return {
+        "reason": stats.get("finish_reason"),
+        "new": archive["new"],
+        "updated": archive["updated"],
+        "unchanged": archive["unchanged"],
+        "stored": stored,
+        "items": stats.get("item_scraped_count", 0),
+        "ids_new": stats.get("rtarabic/listing/ids_new", 0),
+        "extracted": extracted,
+        "pages": extracted + failed,
+        "failed": failed,
+        "failed_by": _by_suffix(stats, "rtarabic/extract/failed/"),
+        "fallback": stats.get("rtarabic/extract/fallback", 0),
+        "blocked": stats.get("rtarabic/blocked", 0),
+        "blocked_by": _by_suffix(stats, "rtarabic/blocked/"),
+        "dropped": _sum_prefix(stats, "item_dropped_reasons_count/"),
+        "dropped_by": _by_suffix(stats, "item_dropped_reasons_count/"),
+        "missing": _by_suffix(stats, "rtarabic/extract/missing/"),
+        "gone": stats.get("httperror/response_ignored_count", 0),
+        "gave_up": stats.get("retry/max_reached", 0),
+        "requests": stats.get("downloader/request_count", 0),
+        "requests_by": _by_suffix(stats, "rtarabic/requests/"),
+        "feed_failures": _by_suffix(stats, "feedexport/failed_count/"),
+    }
+
+
+def evaluate(stats: Mapping[str, Any], thresholds: Thresholds = Thresholds()) -> list[str]:
+    """What makes this run unhealthy; an empty list for a healthy run.
+
+    >>> evaluate({"finish_reason": "finished", "rtarabic/blocked": 2})
+    ['blocked: 2 responses were anti-bot interstitials (RTARABIC_HEALTH_MAX_BLOCKED=0)']
+    """
+    c = counts(stats)
+    problems = []
+    if c["reason"] != "finished":
+        problems.append(f"finish reason: the run ended with {c['reason']!r}, not 'finished'")
+    if c["ids_new"] > 0 and c["stored"] == 0:
+        problems.append(
+            f"empty run: listings showed {c['ids_new']} new article ids but no article was stored"
+        )
+    if c["pages"] and c["failed"] / c["pages"] > thresholds.max_failed_share:
+        problems.append(
+            f"layout drift: extraction failed on {c['failed']} of {c['pages']} article pages "
+            f"({_detail(c['failed_by'])}; RTARABIC_HEALTH_MAX_FAILED_SHARE={thresholds.max_failed_share})"
+        )
+    if c["extracted"] and c["fallback"] / c["extracted"] > thresholds.max_fallback_share:
+        problems.append(
+            f"layout drift: {c['fallback']} of {c['extracted']} articles needed meta/JSON-LD fallbacks "
+            f"(RTARABIC_HEALTH_MAX_FALLBACK_SHARE={thresholds.max_fallback_share})"
+        )
+    if c["blocked"] > thresholds.max_blocked:
+        kinds = f" ({_detail(c['blocked_by'])})" if c["blocked_by"] else ""
+        problems.append(
+            f"blocked: {c['blocked']} responses were anti-bot interstitials{kinds} "
+            f"(RTARABIC_HEALTH_MAX_BLOCKED={thresholds.max_blocked})"
+        )
+    if c["feed_failures"]:
+        problems.append(f"storage: feeds failed to store ({_detail(c['feed_failures'])})")
+    return problems
+
+
+def exit_status(problems: list[str]) -> int:
+    return EXIT_UNHEALTHY if problems else EXIT_HEALTHY
+
+
+def _detail(by: Mapping[str, int]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in by.items()) or "no detail"
+
+
+def _coverage(c: Mapping[str, Any]) -> str:
+    base = c["extracted"] or c["items"]
+    if not base or not c["missing"]:
+        return "every field present" if base else "no articles"
+    return ", ".join(f"{field} {100 * (base - n) / base:.0f}%" for field, n in c["missing"].items())
+
+
+def summary(stats: Mapping[str, Any], problems: list[str]) -> str:
+    """One paragraph on the run, for the log and the ``runs`` row."""
+    c = counts(stats)
+    archive = (
+        f"{c['new'] or 0} new, {c['updated'] or 0} updated, {c['unchanged'] or 0} unchanged"
+        if c["new"] is not None or c["updated"] is not None or c["unchanged"] is not None
+        else f"{c['items']} items handed to the feeds"
+    )
+    parts = [
+        f"Run {c['reason'] or 'unknown'}: {archive}",
+        f"{c['dropped']} dropped" + (f" ({_detail(c['dropped_by'])})" if c["dropped"] else ""),
+        f"{c['failed']} failed extractions" + (f" ({_detail(c['failed_by'])})" if c["failed"] else ""),
+        f"{c['blocked']} blocked",
+        f"{c['gone']} gone (HTTP errors), {c['gave_up']} given up after retries",
+        f"{c['requests']} requests" + (f" ({_detail(c['requests_by'])})" if c["requests_by"] else ""),
+        f"{c['ids_new']} new ids on listings",
+        f"field coverage of {c['extracted'] or c['items']} articles: {_coverage(c)}",
+    ]
+    verdict = "Unhealthy: " + "; ".join(problems) + "." if problems else "Healthy."
+    return "; ".join(parts) + ". " + verdict
+
+
+def finalize(stats: MutableMapping[str, Any], settings) -> tuple[int, str]:
+    """Judge the run and record the verdict in ``stats``; returns (exit status, summary).
+
+    :param stats: the crawl's stats dict (``crawler.stats.get_stats()``), updated in place
+    :param settings: Scrapy settings holding the ``RTARABIC_HEALTH_*`` thresholds
+    """
+    problems = evaluate(stats, Thresholds.from_settings(settings))
+    text = summary(stats, problems)
+    stats[PROBLEMS] = problems
+    stats[EXIT_STATUS] = exit_status(problems)
+    stats[SUMMARY] = text
+    return stats[EXIT_STATUS], text

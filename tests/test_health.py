@@ -1,0 +1,149 @@
+"""Run health as a function over stats dicts (rtarabic/health.py)."""
+
+import pytest
+from scrapy.settings import Settings
+
+from rtarabic import health
+
+HEALTHY = {
+    "finish_reason": "finished",
+    "item_scraped_count": 10,
+    "rtarabic/listing/ids_new": 10,
+    "rtarabic/extract/layout/classic": 10,
+    "rtarabic/archive/new": 8,
+    "rtarabic/archive/updated": 2,
+    "rtarabic/archive/unchanged": 0,
+    "downloader/request_count": 25,
+}
+
+
+def with_(**changes):
+    stats = dict(HEALTHY)
+    for key, value in changes.items():
+        key = key.replace("__", "/")
+        if value is None:
+            stats.pop(key, None)
+        else:
+            stats[key] = value
+    return stats
+
+
+@pytest.mark.parametrize(
+    "stats,causes",
+    [
+        (HEALTHY, []),
+        # Nothing new on the site: an empty run is healthy.
+        ({"finish_reason": "finished"}, []),
+        (with_(finish_reason="shutdown"), ["finish reason"]),
+        (with_(finish_reason="closespider_timeout"), ["finish reason"]),
+        # Every new article 404/410: listings promised ids, nothing arrived.
+        (
+            with_(
+                item_scraped_count=0,
+                rtarabic__archive__new=0,
+                rtarabic__archive__updated=0,
+                rtarabic__extract__layout__classic=None,
+            ),
+            ["empty run"],
+        ),
+        # Before the storage ran, item_scraped_count stands for what was stored.
+        (
+            with_(
+                item_scraped_count=0,
+                rtarabic__archive__new=None,
+                rtarabic__archive__updated=None,
+                rtarabic__archive__unchanged=None,
+            ),
+            ["empty run"],
+        ),
+        # Drift: every article page fails to extract.
+        (
+            with_(
+                item_scraped_count=0,
+                rtarabic__archive__new=0,
+                rtarabic__archive__updated=0,
+                rtarabic__extract__layout__classic=None,
+                rtarabic__extract__failed=10,
+                **{"rtarabic__extract__failed__unknown-layout": 10},
+            ),
+            ["empty run", "layout drift"],
+        ),
+        (with_(rtarabic__extract__failed=2), []),  # 2 of 12: within 0.2
+        (with_(rtarabic__extract__failed=3), ["layout drift"]),  # 3 of 13
+        (with_(rtarabic__extract__fallback=5), []),
+        (with_(rtarabic__extract__fallback=6), ["layout drift"]),
+        (with_(rtarabic__blocked=1, rtarabic__blocked__ddos_guard=1), ["blocked"]),
+        (with_(**{"feedexport__failed_count__SQLiteFeedStorage": 1}), ["storage"]),
+    ],
+)
+def test_evaluate_names_each_cause(stats, causes):
+    problems = health.evaluate(stats, health.Thresholds())
+    assert [p.split(":")[0] for p in problems] == causes
+
+
+def test_thresholds_come_from_settings():
+    settings = Settings({"RTARABIC_HEALTH_MAX_BLOCKED": 3, "RTARABIC_HEALTH_MAX_FAILED_SHARE": 0.5})
+    thresholds = health.Thresholds.from_settings(settings)
+    assert thresholds == health.Thresholds(max_failed_share=0.5, max_fallback_share=0.5, max_blocked=3)
+    assert health.evaluate(with_(rtarabic__blocked=3), thresholds) == []
+    assert health.evaluate(with_(rtarabic__extract__failed=3), thresholds) == []
+
+
+def test_project_settings_hold_the_documented_defaults():
+    from rtarabic import settings
+
+    assert (
+        health.Thresholds(
+            settings.RTARABIC_HEALTH_MAX_FAILED_SHARE,
+            settings.RTARABIC_HEALTH_MAX_FALLBACK_SHARE,
+            settings.RTARABIC_HEALTH_MAX_BLOCKED,
+        )
+        == health.Thresholds()
+    )
+
+
+def test_blocked_problem_names_the_kind_and_setting():
+    (problem,) = health.evaluate(with_(rtarabic__blocked=4, rtarabic__blocked__ddos_guard=4))
+    assert problem == (
+        "blocked: 4 responses were anti-bot interstitials (ddos_guard 4) (RTARABIC_HEALTH_MAX_BLOCKED=0)"
+    )
+
+
+def test_summary_paragraph():
+    stats = with_(
+        rtarabic__extract__failed=1,
+        **{
+            "rtarabic__extract__failed__no-body": 1,
+            "item_dropped_reasons_count__DuplicateArticle": 2,
+            "rtarabic__extract__missing__author": 5,
+            "rtarabic__extract__missing__image": 1,
+            "rtarabic__requests__article": 11,
+            "rtarabic__requests__listing": 3,
+        },
+    )
+    text = health.summary(stats, health.evaluate(stats))
+    assert text == (
+        "Run finished: 8 new, 2 updated, 0 unchanged; 2 dropped (DuplicateArticle 2); "
+        "1 failed extractions (no-body 1); 0 blocked; 0 gone (HTTP errors), 0 given up after retries; "
+        "25 requests (article 11, listing 3); 10 new ids on listings; "
+        "field coverage of 10 articles: author 50%, image 90%. Healthy."
+    )
+    assert "\n" not in text
+
+
+def test_summary_of_unhealthy_run_lists_problems():
+    stats = with_(finish_reason="shutdown")
+    assert health.summary(stats, health.evaluate(stats)).endswith(
+        "Unhealthy: finish reason: the run ended with 'shutdown', not 'finished'."
+    )
+
+
+def test_finalize_records_verdict_and_is_idempotent():
+    stats = with_(rtarabic__blocked=1)
+    status, text = health.finalize(stats, Settings())
+    assert (status, stats[health.EXIT_STATUS], stats[health.SUMMARY]) == (3, 3, text)
+    assert [p.split(":")[0] for p in stats[health.PROBLEMS]] == ["blocked"]
+    assert health.finalize(stats, Settings()) == (status, text)
+    del stats["rtarabic/blocked"]
+    assert health.finalize(stats, Settings())[0] == 0
+    assert stats[health.PROBLEMS] == []
