@@ -1,11 +1,23 @@
-"""Tests of the Datasette layer: the plugin, datasette/metadata.yml and its canned queries."""
+"""Tests of the Datasette layer: the plugin, datasette/metadata.yml and its canned queries.
+
+A small archive is written through ``rtarabic.archive.Archive`` (the real
+schema, search index and revisions) and served by an in-process Datasette with
+the repository's metadata and plugins, as ``make datasette`` serves it.
+"""
 
 import asyncio
+import json
 import pathlib
+import subprocess
+import sys
 from urllib.parse import urlencode
 
 import pytest
+import yaml
 from datasette.app import Datasette
+
+from rtarabic.archive import Archive
+from rtarabic.text import content_hash, word_count
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 METADATA = ROOT / "datasette" / "metadata.yml"
@@ -17,6 +29,82 @@ def get_json(ds, path):
     response = asyncio.run(ds.client.get(path))
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def query(name, **params):
+    """The URL of canned query ``name`` as a JSON array of row objects."""
+    return f"/rtarabic/{name}.json?" + urlencode({**params, "_shape": "array"})
+
+
+def article(id, section, section_name, title, body, published, tags=(), crawled_at="2024-03-12T18:00:00+00:00"):
+    """An exported article with every field the archive stores."""
+    return {
+        "id": id,
+        "url": f"https://arabic.rt.com/{section}/{id}-x/",
+        "section": section,
+        "section_name": section_name,
+        "title": title,
+        "summary": None,
+        "body": body,
+        "source": "RT",
+        "published": published,
+        "modified": None,
+        "author": None,
+        "tags": [{"name": name, "slug": slug} for name, slug in tags],
+        "image": None,
+        "links": [],
+        "word_count": word_count(body),
+        "language": "ar",
+        "content_hash": content_hash(title, body),
+        "crawled_at": crawled_at,
+    }
+
+
+SAUDI = ("السعودية", "saudi-arabia")
+USA = ("الولايات المتحدة", "usa")
+
+ARTICLES = [
+    article(
+        101, "middle_east", "الشرق الأوسط", "مُحَمَّد بن سلمان يستقبل وفدا في الرياض",
+        "استقبل ولي العهد السعودي وفدا رسميا.", "2024-03-11T08:00:00+00:00", [SAUDI],
+    ),
+    article(
+        102, "world", "العالم", "أحمد يزور البيت الأبيض",
+        "وصل الزائر إلى واشنطن صباح اليوم.", "2024-03-12T09:30:00+00:00", [USA, SAUDI],
+    ),
+    article(
+        103, "sport", "الرياضة", "فوز كبير للمنتخب في المباراة النهائية",
+        "سجل اللاعبون ثلاثة أهداف.", "2024-03-12T15:00:00+00:00",
+    ),
+]
+
+#: Article 102 as edited after the first crawl: its first version becomes a revision.
+EDITED = article(
+    102, "world", "العالم", "أحمد يزور البيت الأبيض",
+    "وصل الزائر إلى واشنطن صباح اليوم والتقى الرئيس.", "2024-03-12T09:30:00+00:00", [USA, SAUDI],
+    crawled_at="2024-03-12T20:00:00+00:00",
+)
+
+
+@pytest.fixture(scope="module")
+def archive_path(tmp_path_factory):
+    # The file name gives the database name "rtarabic" that metadata.yml configures.
+    path = tmp_path_factory.mktemp("archive") / "rtarabic.db"
+    archive = Archive(path)
+    first = archive.start_run({"spider": "rtarabic"})
+    archive.finish_run(first, finish_reason="finished", new=3, requests=40, exit_status=0)
+    archive.upsert_articles(ARTICLES)
+    second = archive.start_run({"spider": "rtarabic", "incremental": True})
+    archive.upsert_articles([EDITED])
+    archive.finish_run(second, finish_reason="finished", updated=1, requests=12, exit_status=3)
+    archive.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def ds(archive_path):
+    metadata = yaml.safe_load(METADATA.read_text("utf-8"))
+    return Datasette([str(archive_path)], metadata=metadata, plugins_dir=str(PLUGINS))
 
 
 def test_plugin_loads():
@@ -37,3 +125,129 @@ def test_plugin_registers_arabic_functions(sql, expected):
     ds = Datasette(memory=True, plugins_dir=str(PLUGINS))
     rows = get_json(ds, "/_memory.json?" + urlencode({"sql": sql, "_shape": "arrayfirst"}))
     assert rows == [expected]
+
+
+@pytest.mark.parametrize(
+    ("q", "ids"),
+    [
+        ("مُحَمَّد", [101]),
+        ("محمد", [101]),
+        ("ومحمد", [101]),
+        ("أحمد", [102]),
+        ("احمد", [102]),
+        ("البيت", [102]),
+        ("بيت", [102]),
+        ("وبالبيت", [102]),
+        ("احمد البيت", [102]),
+        # Every word must occur.
+        ("محمد البيت", []),
+        # FTS5 syntax in the input is not interpreted.
+        ('محمد" OR "فوز', []),
+        ("", []),
+    ],
+)
+def test_search_query_finds_any_spelling(ds, q, ids):
+    assert [row["id"] for row in get_json(ds, query("search", q=q))] == ids
+
+
+def test_latest_query_lists_newest_first(ds):
+    rows = get_json(ds, query("latest"))
+    assert [(row["id"], row["published"]) for row in rows] == [
+        (103, "2024-03-12T15:00:00+00:00"),
+        (102, "2024-03-12T09:30:00+00:00"),
+        (101, "2024-03-11T08:00:00+00:00"),
+    ]
+
+
+def test_per_day_query(ds):
+    assert get_json(ds, query("per_day")) == [
+        {"day": "2024-03-12", "articles": 2},
+        {"day": "2024-03-11", "articles": 1},
+    ]
+
+
+def test_per_section_query(ds):
+    rows = get_json(ds, query("per_section"))
+    assert {row["section"]: row["articles"] for row in rows} == {"middle_east": 1, "world": 1, "sport": 1}
+
+
+def test_article_query_shows_current_version_then_revisions(ds):
+    rows = get_json(ds, query("article", id=102))
+    assert [(row["version"], row["body"], row["content_hash"]) for row in rows] == [
+        ("current", EDITED["body"], EDITED["content_hash"]),
+        ("revision 1", ARTICLES[1]["body"], ARTICLES[1]["content_hash"]),
+    ]
+    assert rows[1]["replaced_at"] == EDITED["crawled_at"]
+
+
+def test_article_query_of_unedited_article(ds):
+    rows = get_json(ds, query("article", id=101))
+    assert [(row["version"], row["title"]) for row in rows] == [("current", ARTICLES[0]["title"])]
+
+
+def test_runs_query_lists_latest_run_first(ds):
+    rows = get_json(ds, query("runs"))
+    assert [(row["id"], row["exit_status"], row["new"], row["updated"]) for row in rows] == [
+        (2, 3, None, 1),
+        (1, 0, 3, None),
+    ]
+    assert all(isinstance(row["seconds"], int) and row["seconds"] >= 0 for row in rows)
+
+
+@pytest.mark.parametrize("tag", ["saudi-arabia", "السعودية"])
+def test_tag_query_by_slug_or_name(ds, tag):
+    assert [row["id"] for row in get_json(ds, query("tag", tag=tag))] == [102, 101]
+
+
+def test_articles_table_facets(ds):
+    data = get_json(ds, "/rtarabic/articles.json?_size=0")
+    facets = data["facet_results"]
+    assert {row["value"]: row["count"] for row in facets["section"]["results"]} == {
+        "middle_east": 1, "world": 1, "sport": 1,
+    }
+    assert {row["value"]: row["count"] for row in facets["published"]["results"]} == {
+        "2024-03-12": 2, "2024-03-11": 1,
+    }
+    assert facets["published"]["type"] == "date"
+
+
+def test_tag_facet_counts_articles_per_tag_by_name(ds):
+    facets = get_json(ds, "/rtarabic/article_tags.json?_size=0")["facet_results"]
+    assert {(row["value"], row["label"], row["count"]) for row in facets["tag_slug"]["results"]} == {
+        ("saudi-arabia", "السعودية", 2),
+        ("usa", "الولايات المتحدة", 1),
+    }
+
+
+def test_every_table_in_metadata_exists(ds):
+    metadata = yaml.safe_load(METADATA.read_text("utf-8"))
+    tables = {table["name"] for table in get_json(ds, "/rtarabic.json")["tables"]}
+    assert set(metadata["databases"]["rtarabic"]["tables"]) <= tables
+
+
+def test_every_dashboard_chart_query_runs(ds):
+    dashboards = yaml.safe_load(METADATA.read_text("utf-8"))["plugins"]["datasette-dashboards"]
+    charts = [chart for dashboard in dashboards.values() for chart in dashboard["charts"].values()]
+    assert charts
+    for chart in charts:
+        rows = get_json(ds, f"/{chart['db']}.json?" + urlencode({"sql": chart["query"], "_shape": "array"}))
+        assert rows, chart["title"]
+
+
+def test_dashboard_page(ds):
+    response = asyncio.run(ds.client.get("/-/dashboards/archive"))
+    assert response.status_code == 200
+    assert "Articles per day" in response.text
+    # vega is served by the plugin itself, not by a CDN.
+    assert "/-/static-plugins/datasette_dashboards/vega.min.js" in response.text
+
+
+def test_datasette_get_from_the_command_line(archive_path):
+    # The command the README documents, with --get instead of a server.
+    result = subprocess.run(
+        [sys.executable, "-m", "datasette", str(archive_path),
+         "--metadata", str(METADATA), "--plugins-dir", str(PLUGINS),
+         "--get", query("search", q="وَأَحْمَد")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+    )
+    assert [row["title"] for row in json.loads(result.stdout)] == ["أحمد يزور البيت الأبيض"]
