@@ -8,6 +8,7 @@ the repository's metadata and plugins, as ``make datasette`` serves it.
 import asyncio
 import json
 import pathlib
+import sqlite3
 import subprocess
 import sys
 from urllib.parse import urlencode
@@ -251,3 +252,21 @@ def test_datasette_get_from_the_command_line(archive_path):
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
     )
     assert [row["title"] for row in json.loads(result.stdout)] == ["أحمد يزور البيت الأبيض"]
+
+
+def test_serves_while_the_archive_is_written(tmp_path):
+    # A cron crawl writes while Datasette serves: new rows appear without a restart,
+    # and Datasette holds no lock that would stop the writer.
+    path = tmp_path / "rtarabic.db"
+    archive = Archive(path)
+    archive.upsert_articles(ARTICLES[:1])
+    metadata = yaml.safe_load(METADATA.read_text("utf-8"))
+    ds = Datasette([str(path)], metadata=metadata, plugins_dir=str(PLUGINS))
+    assert [row["id"] for row in get_json(ds, query("latest"))] == [101]
+    assert get_json(ds, query("search", q="احمد")) == []
+    archive.upsert_articles(ARTICLES[1:])
+    assert [row["id"] for row in get_json(ds, query("latest"))] == [103, 102, 101]
+    assert [row["id"] for row in get_json(ds, query("search", q="احمد"))] == [102]
+    archive.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
