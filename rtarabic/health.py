@@ -176,3 +176,27 @@ def finalize(stats: MutableMapping[str, Any], settings) -> tuple[int, str]:
     stats[EXIT_STATUS] = exit_status(problems)
     stats[SUMMARY] = text
     return stats[EXIT_STATUS], text
+
+
+def run_row(stats: MutableMapping[str, Any], settings) -> dict[str, Any]:
+    """The keyword arguments of ``Archive.finish_run`` for this run, verdict included.
+
+    The SQLite feed storage calls it after it has stored the items and set the
+    ``rtarabic/archive/*`` stats, so the row and the log say the same thing.
+
+    >>> archive.finish_run(run_id, **run_row(crawler.stats.get_stats(), crawler.settings))  # doctest: +SKIP
+    """
+    status, text = finalize(stats, settings)
+    c = counts(stats)
+    return {
+        "finish_reason": c["reason"],
+        "new": c["new"] or 0,
+        "updated": c["updated"] or 0,
+        "unchanged": c["unchanged"] or 0,
+        "dropped": c["dropped"],
+        "failed": c["failed"] + c["gave_up"],
+        "blocked": c["blocked"],
+        "requests": c["requests"],
+        "exit_status": status,
+        "summary": text,
+    }

@@ -147,3 +147,39 @@ def test_finalize_records_verdict_and_is_idempotent():
     del stats["rtarabic/blocked"]
     assert health.finalize(stats, Settings())[0] == 0
     assert stats[health.PROBLEMS] == []
+
+
+def test_run_row_fits_archive_finish_run(tmp_path):
+    from rtarabic.archive import Archive
+
+    stats = with_(rtarabic__blocked=1, rtarabic__extract__failed=1, **{"retry__max_reached": 2})
+    archive = Archive(tmp_path / "a.db")
+    run_id = archive.start_run({"since": "2026-01-01"})
+    archive.finish_run(run_id, **health.run_row(stats, Settings()))
+    row = archive.db.table("runs").get(run_id)
+    assert {
+        k: row[k]
+        for k in (
+            "finish_reason",
+            "new",
+            "updated",
+            "unchanged",
+            "dropped",
+            "failed",
+            "blocked",
+            "requests",
+            "exit_status",
+        )
+    } == {
+        "finish_reason": "finished",
+        "new": 8,
+        "updated": 2,
+        "unchanged": 0,
+        "dropped": 0,
+        "failed": 3,
+        "blocked": 1,
+        "requests": 25,
+        "exit_status": 3,
+    }
+    assert row["summary"] == stats[health.SUMMARY]
+    assert "Unhealthy: blocked" in row["summary"]
