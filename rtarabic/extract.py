@@ -1,0 +1,456 @@
+"""Pure functions from an RT Arabic page's HTML to the article item.
+
+``extract_article(html, url)`` parses the page once, picks the first matching
+row of ``rtarabic.layouts.LAYOUTS`` and reads every field through that row's
+selector chains, then the meta/OpenGraph chains, then JSON-LD ``NewsArticle``.
+It never raises on odd pages: what went wrong is in ``Extraction.problem``.
+
+Decisions (documented in the README's "Extraction" section):
+
+- ``problem`` is set only when the page is not an extractable article:
+  "interstitial" (anti-bot check), "not-article" (programme, video, gallery,
+  microsite), "truncated" (see ``is_truncated``) and "unknown-layout". Then
+  ``article`` is None. An article lacking a field is still returned, with nulls,
+  and ``missing`` names those fields; the validate pipeline decides what to drop.
+- ``fallbacks`` names the fields whose value came from meta/OpenGraph or JSON-LD
+  because the matched layout's own selectors gave nothing. Dates are read from
+  machine-readable sources first for every layout (JSON-LD, then meta tags), and
+  from the visible Arabic date only when none exists; neither counts as a fallback.
+- ``url``, ``id`` and ``section`` come from the canonical link when it names an
+  article on the site (or its mirror), else from the fetched URL.
+"""
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from rtarabic import layouts as L
+from rtarabic.dates import parse_arabic, parse_machine
+from rtarabic.text import PARAGRAPH_SEPARATOR, content_hash, normalize, word_count
+from rtarabic.urls import (
+    DEFAULT_BASE_URL,
+    NON_ARTICLE_AREAS,
+    article_parts,
+    canonical_url,
+    canonicalize,
+    is_site_host,
+    tag_slug,
+)
+
+#: Fields that may legitimately be null or empty; ``Extraction.missing`` lists those that are.
+OPTIONAL_FIELDS = ("section_name", "summary", "source", "modified", "author", "tags", "image")
+REQUIRED_FIELDS = ("title", "body", "published")
+
+# The source line ends the body: "المصدر: RT", "المصدر: RT + وكالات", "المصدر : ديلي ميل".
+_SOURCE_LINE = re.compile(r"^المصدر\s*[:：]\s*(.+)$")
+# Paragraph-shaped page furniture inside body containers.
+_FURNITURE = re.compile(
+    r"^(?:[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)|انسخ الرابط|https?://ar\.rt\.com/[0-9a-z]{4}/?$)"
+)
+# Labels that recommendation cards put before the other article's headline.
+_CARD_LABEL = re.compile(r"^(?:[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)|Read more)\s*[:：]?\s*")
+_DOCUMENT_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+_UNFOLLOWED_SCHEMES = ("javascript:", "mailto:", "data:", "tel:")
+_NON_ARTICLE_OG_TYPES = ("video", "music", "website", "profile")
+_INTERSTITIAL_HINT = re.compile(rb"ddos-guard|ddos_guard|checking your browser", re.IGNORECASE)
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+_HAS_FOLLOWING = L.xpath("boolean(following::*[not(self::script or self::style)])")
+
+
+@dataclass
+class Extraction:
+    """What ``extract_article`` found on one page."""
+
+    article: dict | None
+    layout: str | None = None
+    fallbacks: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    headlines: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+def _parse(html: str | bytes) -> etree._Element | None:
+    data = html.encode("utf-8") if isinstance(html, str) else html
+    if not data or not data.strip():
+        return None
+    try:
+        doc = lxml.html.document_fromstring(data, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        return None
+    # A <br> separates words: give it a space so that text joins stay word-exact.
+    for br in doc.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return doc
+
+
+def _text(value) -> str:
+    if isinstance(value, str):
+        return normalize(value)
+    return normalize("".join(L.PARAGRAPH_TEXT(value)))
+
+
+def _first_text(chain, context) -> str | None:
+    for selector in chain:
+        for value in selector(context):
+            text = _text(value)
+            if text:
+                return text
+    return None
+
+
+def _first_nodes(chain, context) -> list:
+    for selector in chain:
+        found = selector(context)
+        if found:
+            return found
+    return []
+
+
+def _load_json(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        # RT's templates leave trailing commas in arrays ("sameAs": [..., "x",]).
+        try:
+            return json.loads(re.sub(r",(\s*[\]}])", r"\1", text))
+        except ValueError:
+            return None
+
+
+def _json_ld(doc) -> tuple[dict, dict]:
+    """The page's JSON-LD ``NewsArticle`` and ``BreadcrumbList`` objects (empty dicts if absent)."""
+    article, breadcrumbs = {}, {}
+    for block in L.JSON_LD(doc):
+        data = _load_json(block)
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if not isinstance(item, dict):
+                continue
+            stack.extend(item.get("@graph") or [])
+            kind = item.get("@type")
+            kinds = kind if isinstance(kind, list) else [kind]
+            if not article and {"NewsArticle", "Article", "ReportageNewsArticle"} & set(kinds):
+                article = item
+            elif not breadcrumbs and "BreadcrumbList" in kinds:
+                breadcrumbs = item
+    return article, breadcrumbs
+
+
+def _ld_string(value) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value:
+        return _ld_string(value[0])
+    if isinstance(value, dict):
+        return _ld_string(value.get("url") or value.get("name") or value.get("@id"))
+    return None
+
+
+def _strip_title_suffix(title: str | None) -> str | None:
+    if title:
+        for suffix in L.TITLE_SUFFIXES:
+            if title.endswith(suffix):
+                return title[: -len(suffix)].strip() or None
+    return title
+
+
+def _absolute(href: str | None, page_url: str) -> str | None:
+    href = (href or "").strip()
+    if not href or href.startswith("#") or href.lower().startswith(_UNFOLLOWED_SCHEMES):
+        return None
+    absolute = urljoin(page_url, href)
+    return absolute if absolute.startswith(("http://", "https://")) else None
+
+
+def _path_area(url: str) -> str:
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    return segments[0] if segments else ""
+
+
+def is_interstitial(raw: bytes, doc) -> bool:
+    """Whether the page is an anti-bot check (DDoS-Guard) instead of the requested page.
+
+    A cheap byte scan first; then the markers must be in the page's title or
+    scripts, so an article that merely mentions DDoS-Guard is not taken for one.
+    """
+    return bool(_INTERSTITIAL_HINT.search(raw)) and (doc is None or bool(L.INTERSTITIAL(doc)))
+
+
+def is_truncated(raw: bytes, doc, layout: L.Layout | None) -> bool:
+    """Whether the document was cut short in transit.
+
+    Every page the CMS renders closes ``</body>`` and ``</html>``: with either
+    present the page is complete. Without them the page is complete only if the
+    article's end marker (the tags block, which every layout renders after the
+    body) is present and some page block follows it; a cut inside the body, or
+    anywhere before the end of the tags block, is reported as truncation.
+    """
+    if _DOCUMENT_END.search(raw):
+        return False
+    if doc is None or layout is None:
+        return True
+    markers = _first_nodes(layout.end_markers, doc)
+    return not markers or not _HAS_FOLLOWING(markers[-1])
+
+
+def _identity(doc, url: str, base_url: str) -> tuple[str, int, str | None] | None:
+    """``(section, id, slug)`` from the canonical link, og:url or amphtml link, else the fetched URL."""
+    fetched = article_parts(url, base_url)
+    for selector in L.CANONICAL_LINKS:
+        for href in selector(doc):
+            parts = article_parts(urljoin(url, href.strip()), base_url)
+            if parts and parts[2] and (fetched is None or parts[1] == fetched[1]):
+                return parts
+    return fetched
+
+
+def _paragraphs(container, layout: L.Layout) -> list:
+    found = layout.paragraphs(container)
+    return found if found else L.NESTED_PARAGRAPHS(container)
+
+
+def _body(container, layout, page_url: str) -> tuple[list[str], list[str], str | None, list]:
+    """Own paragraphs, their links, the source line's value and the paragraph elements."""
+    texts, links, source, elements = [], [], None, []
+    for p in _paragraphs(container, layout):
+        text = _text(p)
+        if not text:
+            continue
+        source_line = _SOURCE_LINE.match(text)
+        if source_line:
+            source = source_line.group(1).strip()
+            continue
+        if _FURNITURE.match(text):
+            continue
+        texts.append(text)
+        elements.append(p)
+        for a in L.PARAGRAPH_LINKS(p):
+            link = _absolute(a.get("href"), page_url)
+            if link and link not in links:
+                links.append(link)
+    return texts, links, source, elements
+
+
+def _tags(nodes, base_url: str) -> list[dict]:
+    tags, seen = [], set()
+    for a in nodes:
+        slug = tag_slug(a.get("href", ""), base_url)
+        name = _text(a)
+        if slug and name and slug not in seen:
+            seen.add(slug)
+            tags.append({"name": name, "slug": slug})
+    return tags
+
+
+def _image(layout, doc, page_url: str, ld_image) -> tuple[dict | None, bool]:
+    url, fell_back = None, False
+    for chain, is_fallback in ((layout.images, False), (L.FALLBACK.images, True)):
+        for node in _first_nodes(chain, doc):
+            value = node if isinstance(node, str) else node.get("data-src") or node.get("src")
+            url = _absolute(value, page_url)
+            if url:
+                fell_back = is_fallback
+                break
+        if url:
+            break
+    if not url and ld_image:
+        url, fell_back = _absolute(_ld_string(ld_image), page_url), True
+    if not url:
+        return None, False
+    caption = _first_text(layout.image_caption, doc)
+    credit = _first_text(layout.image_credit, doc)
+    if credit:
+        credit = credit.lstrip("©").strip() or None
+    return {"url": url, "caption": caption, "credit": credit}, fell_back
+
+
+def _section_name(layout, doc, section: str, breadcrumbs: dict) -> str | None:
+    for a in _first_nodes(layout.section_links, doc):
+        if _path_area(a.get("href", "")) == section:
+            name = _text(a)
+            if name:
+                return name
+    for item in breadcrumbs.get("itemListElement") or []:
+        if isinstance(item, dict) and _path_area(_ld_string(item.get("item")) or "") == section:
+            return normalize(item.get("name")) or None
+    return None
+
+
+def _headlines(doc, own_id: int | None, own_paragraphs: list, base_url: str) -> list[str]:
+    """Texts of links to other articles (and story cards) outside the article's own paragraphs."""
+    own = set(own_paragraphs)
+    found, seen = [], set()
+    for a in L.ALL_LINKS(doc):
+        if own and any(ancestor in own for ancestor in a.iterancestors()):
+            continue
+        href = a.get("href", "")
+        parts = article_parts(href, base_url)
+        if parts is None and not L.STORY_LINK(a):
+            continue
+        if parts is not None and parts[1] == own_id:
+            continue
+        # A card's title element holds the headline without the card's label.
+        texts = (_CARD_LABEL.sub("", normalize("".join(L.VISIBLE_TEXT(node))))
+                 for node in [*L.CARD_TITLES(a), a])
+        text = next(filter(None, texts), "")
+        if text and text not in seen:
+            seen.add(text)
+            found.append(text)
+    return found
+
+
+def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_URL) -> Extraction:
+    """The article on ``html`` (fetched from ``url``), or why there is none.
+
+    >>> extract_article("", "https://arabic.rt.com/world/1-x/").problem
+    'unknown-layout'
+    """
+    raw = html.encode("utf-8") if isinstance(html, str) else html
+    doc = _parse(raw)
+    if is_interstitial(raw, doc):
+        return Extraction(None, problem="interstitial")
+    if doc is None:
+        return Extraction(None, problem="truncated" if raw.strip() else "unknown-layout")
+
+    identity = _identity(doc, url, base_url)
+    canonical = L.CANONICAL_LINKS[0](doc)
+    og_type = (L.OG_TYPE(doc) or [""])[0].strip().lower()
+    if (
+        identity is None
+        or _path_area(url) in NON_ARTICLE_AREAS
+        or (canonical and is_site_host(urlsplit(urljoin(url, canonical[0])).netloc, base_url)
+            and _path_area(urljoin(url, canonical[0])) in NON_ARTICLE_AREAS)
+        or og_type.startswith(_NON_ARTICLE_OG_TYPES)
+    ):
+        return Extraction(None, problem="not-article")
+
+    layout = next((row for row in L.LAYOUTS if row.detect(doc)), None)
+    if is_truncated(raw, doc, layout):
+        return Extraction(None, layout=layout.name if layout else None, problem="truncated")
+    row = layout or L.FALLBACK
+    ld, breadcrumbs = _json_ld(doc)
+    fallbacks: list[str] = []
+
+    def pick(name: str, ld_value=None) -> str | None:
+        value = _first_text(getattr(row, name), doc)
+        if value:
+            return value
+        value = _first_text(getattr(L.FALLBACK, name), doc) if row is not L.FALLBACK else None
+        if not value and isinstance(ld_value, str):
+            value = normalize(ld_value)
+        if value:
+            fallbacks.append(name)
+        return value or None
+
+    title = _strip_title_suffix(pick("title", ld.get("headline")))
+    if not title:
+        title = _strip_title_suffix(_first_text((L.DOCUMENT_TITLE,), doc))
+        if title:
+            fallbacks.append("title")
+    summary = pick("summary", ld.get("description"))
+
+    container = (_first_nodes(row.body, doc) or [None])[0]
+    if container is None and row is not L.FALLBACK:
+        container = (_first_nodes(L.FALLBACK.body, doc) or [None])[0]
+        if container is not None:
+            fallbacks.append("body")
+    paragraphs, links, source, elements = (
+        _body(container, row, url) if container is not None else ([], [], None, [])
+    )
+    if not paragraphs and isinstance(ld.get("articleBody"), str):
+        paragraphs = [p for p in map(normalize, ld["articleBody"].split("\n")) if p]
+        if paragraphs and _SOURCE_LINE.match(paragraphs[-1]):
+            source = _SOURCE_LINE.match(paragraphs.pop()).group(1).strip()
+        fallbacks.append("body")
+    if summary and paragraphs and paragraphs[0] == summary:
+        paragraphs = paragraphs[1:]  # a lead rendered as a plain first paragraph
+    body = PARAGRAPH_SEPARATOR.join(paragraphs)
+
+    if layout is None and not (title and body):
+        return Extraction(None, problem="unknown-layout", fallbacks=fallbacks)
+
+    section, article_id, slug = identity
+    published = next(filter(None, map(parse_machine, [_ld_string(ld.get("datePublished"))]
+                                      + [v for s in row.published for v in s(doc)])), None)
+    if published is None:
+        published = parse_arabic(_first_text(row.date_text, doc))
+    modified = next(filter(None, map(parse_machine, [_ld_string(ld.get("dateModified"))]
+                                     + [v for s in row.modified for v in s(doc)])), None)
+    author = pick("author", (ld.get("author") or {}).get("name")
+                  if isinstance(ld.get("author"), dict) and ld["author"].get("@type") == "Person" else None)
+    tag_nodes = _first_nodes(row.tags, doc)
+    tags = _tags(tag_nodes, base_url)
+    image, image_fell_back = _image(row, doc, url, ld.get("image"))
+    if image_fell_back:
+        fallbacks.append("image")
+
+    article = {
+        "id": article_id,
+        "url": canonical_url(section, article_id, slug, base_url),
+        "section": section,
+        "section_name": _section_name(row, doc, section, breadcrumbs),
+        "title": title,
+        "summary": summary,
+        "body": body or None,
+        "source": source,
+        "published": published,
+        "modified": modified,
+        "author": author,
+        "tags": tags,
+        "image": image,
+        "links": links,
+        "word_count": word_count(summary, body),
+        "language": "ar",
+        "content_hash": content_hash(title, body),
+    }
+    missing = [name for name in REQUIRED_FIELDS + OPTIONAL_FIELDS if not article[name]]
+    return Extraction(
+        article=article,
+        layout=layout.name if layout else None,
+        fallbacks=fallbacks,
+        missing=missing,
+        headlines=_headlines(doc, article_id, elements, base_url),
+    )
+
+
+def listing_links(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_URL) -> list[str]:
+    """Canonical URLs of the articles linked from a section/tag page or a "load more" fragment.
+
+    Links may be relative or absolute, on the base host or the mirror; each id appears once,
+    in page order.
+    """
+    doc = _parse(html.encode("utf-8") if isinstance(html, str) else html)
+    if doc is None:
+        return []
+    found, seen = [], set()
+    for a in L.ALL_LINKS(doc):
+        absolute = _absolute(a.get("href"), url)
+        parts = article_parts(absolute, base_url) if absolute else None
+        if parts and parts[1] not in seen:
+            seen.add(parts[1])
+            found.append(canonicalize(absolute, base_url))
+    return found
+
+
+def load_more_url(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_URL) -> str | None:
+    """The AJAX listing URL (``/listing/<filter>/<prepare|noprepare>/<template>/<limit>/<page>``)
+    behind the page's "load more" control, made absolute; None when the page has none.
+
+    The page number is kept as given (a ``{page}`` placeholder or a number);
+    ``rtarabic.urls.listing_page_url`` turns it into any page.
+    """
+    raw = html.encode("utf-8") if isinstance(html, str) else html
+    doc = _parse(raw)
+    if doc is not None:
+        for control in _first_nodes(L.LOAD_MORE, doc):
+            for attribute in L.LOAD_MORE_ATTRIBUTES:
+                value = control.get(attribute)
+                if value and "/listing/" in unquote(value):
+                    return _absolute(value, url)
+    match = L.LISTING_URL_IN_PAGE.search(raw)
+    return _absolute(match.group(0).decode("utf-8", "replace"), url) if match else None

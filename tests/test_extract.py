@@ -1,0 +1,295 @@
+"""Extraction from HTML (rtarabic/extract.py, rtarabic/layouts.py): small literal pages per layout."""
+
+import pytest
+
+from rtarabic.extract import extract_article, listing_links, load_more_url
+from rtarabic.text import content_hash
+
+BASE = "https://arabic.rt.com"
+URL = "https://arabic.rt.com/world/1721790-%D8%B2%D8%A7/"
+
+HEAD = """<head><title>زاخاروفا تتحدث - RT Arabic</title>
+<link rel="canonical" href="https://arabic.rt.com/world/1721790-%d8%b2%d8%a7/">
+<meta name="description" content="أكدت المتحدثة باسم الخارجية.">
+<meta property="og:title" content="زاخاروفا تتحدث">
+<meta property="og:image" content="https://cdni.rt.com/media/pics/2024.06/original/og.jpg">
+<meta name="publish-date" content="2024-06-30T12:00:00+0300">
+<meta name="category" content="world">
+<meta name="mediator_author" content="">
+</head>"""
+
+STORIES = """<header>مباشر <div class="stories"><span>32 خبر</span><ul>
+<li><a href="/trend/53b3df9e611e9b8e648b45c9/">90 دقيقة</a></li></ul></div>
+<a href="/middle_east/1700000-x/">خبر في الترويسة</a></header>"""
+
+CLASSIC_BODY = """<div class="article">
+<h1 class="heading">زاخاروفا تتحدث</h1>
+<div class="time-public"><a href="/world/">أخبار العالم</a> <span class="date">30 يونيو 2024 ، 12:00</span></div>
+<div class="text js-text js-mediator-article">
+ <p class="intro">أكدت المتحدثة باسم الخارجية.</p>
+ <div class="photo"><img data-src="https://cdni.rt.com/media/pics/2024.06/original/a.jpg" alt="زاخاروفا تتحدث">
+  <noscript><img src="https://cdni.rt.com/media/pics/2024.06/original/a.jpg"></noscript>
+  <span class="caption">زاخاروفا تتحدث</span><div class="copyright">Globallookpress</div></div>
+ <p>وقالت&nbsp;زاخاروفا <a href="/russia/1600000-y/">في بيان</a> إن<br>العالم تغير.</p>
+ <div class="read-more"><a class="read-more__link" href="/world/1600001-z/">
+  <div class="read-more__title">إقرأ المزيد</div><div class="read-more__footer">عنوان مقال آخر</div></a></div>
+ <p>وأضافت\u200b: "لا أحد يستطيع". <a href="https://t.me/rtarabic">تلغرام</a> <a href="#note">*</a>
+  <a href="javascript:void(0)">شارك</a> <a href="/russia/1600000-y/">مرة أخرى</a></p>
+ <div class="rtcode"><blockquote class="twitter-tweet"><p>تغريدة مضمنة</p></blockquote><script src="x.js"></script></div>
+ <p>انسخ الرابط https://ar.rt.com/xu3w</p>
+ <p>المصدر: RT + وكالات</p>
+</div>
+<div class="news-tags news-tags_article"><a href="/tags/Corona_virus/">كورونا</a> <a href="/tags/mobile/">موبايل</a></div>
+</div>
+<aside><a href="/middle_east/1700000-x/">خبر في الترويسة</a>
+<a href="https://arabic.rt.com/sport/1700002-q/">هدف في الدقيقة الأخيرة</a></aside>"""
+
+
+def page(body, head=HEAD, amp=False):
+    return f'<!DOCTYPE html><html{" amp" if amp else ""} lang="ar"><{head[1:]}<body>{body}</body></html>'
+
+
+EXPECTED_CLASSIC = {
+    "id": 1721790,
+    "url": "https://arabic.rt.com/world/1721790-%D8%B2%D8%A7/",
+    "section": "world",
+    "section_name": "أخبار العالم",
+    "title": "زاخاروفا تتحدث",
+    "summary": "أكدت المتحدثة باسم الخارجية.",
+    "body": 'وقالت زاخاروفا في بيان إن العالم تغير.\n\nوأضافت: "لا أحد يستطيع". تلغرام * شارك مرة أخرى',
+    "source": "RT + وكالات",
+    "published": "2024-06-30T09:00:00+00:00",
+    "modified": None,
+    "author": None,
+    "tags": [{"name": "كورونا", "slug": "Corona_virus"}, {"name": "موبايل", "slug": "mobile"}],
+    "image": {
+        "url": "https://cdni.rt.com/media/pics/2024.06/original/a.jpg",
+        "caption": "زاخاروفا تتحدث",
+        "credit": "Globallookpress",
+    },
+    "links": ["https://arabic.rt.com/russia/1600000-y/", "https://t.me/rtarabic"],
+    "word_count": 4 + 16,
+    "language": "ar",
+    "content_hash": content_hash(
+        "زاخاروفا تتحدث",
+        'وقالت زاخاروفا في بيان إن العالم تغير.\n\nوأضافت: "لا أحد يستطيع". تلغرام * شارك مرة أخرى',
+    ),
+}
+
+
+def test_classic_layout_whole_item():
+    extraction = extract_article(page(STORIES + CLASSIC_BODY), URL, base_url=BASE)
+    assert extraction.problem is None
+    assert extraction.layout == "classic"
+    assert extraction.article == EXPECTED_CLASSIC
+    assert extraction.fallbacks == []
+    assert extraction.missing == ["modified", "author"]
+    assert extraction.headlines == ["90 دقيقة", "خبر في الترويسة", "عنوان مقال آخر", "هدف في الدقيقة الأخيرة"]
+
+
+def test_bytes_and_str_give_the_same_result():
+    html = page(STORIES + CLASSIC_BODY)
+    assert extract_article(html.encode(), URL) == extract_article(html, URL)
+
+
+META_BODY = """<div class="article-page">
+<div class="time-public"><a href="/world/">أخبار العالم</a></div>
+<div class="article__body js-mediator-article">
+ <p class="intro">أكدت المتحدثة باسم الخارجية.</p>
+ <p>الفقرة الأولى.</p>
+ <div class="read-more-big"><a href="/world/1600003-z/"><span class="read-more-big__title">بطاقة كبيرة</span></a></div>
+ <p>الفقرة الثانية.</p>
+ <p>المصدر: RT</p>
+</div>
+<div class="news-tags"><a href="/tags/Russia/">روسيا</a></div>
+</div>"""
+
+
+def test_meta_layout_reads_title_and_lead_from_meta_tags():
+    extraction = extract_article(page(META_BODY), URL, base_url=BASE)
+    article = extraction.article
+    assert extraction.layout == "meta"
+    assert (article["title"], article["summary"], article["body"], article["source"]) == (
+        "زاخاروفا تتحدث",
+        "أكدت المتحدثة باسم الخارجية.",
+        "الفقرة الأولى.\n\nالفقرة الثانية.",
+        "RT",
+    )
+    assert article["image"] == {"url": "https://cdni.rt.com/media/pics/2024.06/original/og.jpg",
+                                "caption": None, "credit": None}
+    assert article["tags"] == [{"name": "روسيا", "slug": "Russia"}]
+    assert article["published"] == "2024-06-30T09:00:00+00:00"
+    assert extraction.fallbacks == []
+    assert extraction.headlines == ["بطاقة كبيرة"]
+
+
+MAIN_ARTICLE_BODY = """<article class="main-article">
+<h1 class="main-article__title">زاخاروفا تتحدث</h1>
+<div class="main-article__intro-text">أكدت المتحدثة باسم الخارجية.</div>
+<figure class="main-figure"><img src="/media/pics/b.jpg"><figcaption>تعليق الصورة</figcaption></figure>
+<div class="main-article__editor-content editor-content"><p>نص المقال.</p><p>المصدر: RT</p></div>
+<ul class="main-article__tags"><li class="tags__item"><a href="/tags/Zakharova/">زاخاروفا</a></li></ul>
+</article>"""
+
+
+def test_main_article_layout():
+    extraction = extract_article(page(MAIN_ARTICLE_BODY), URL, base_url=BASE)
+    article = extraction.article
+    assert extraction.layout == "main_article"
+    assert (article["title"], article["summary"], article["body"], article["source"], article["tags"]) == (
+        "زاخاروفا تتحدث",
+        "أكدت المتحدثة باسم الخارجية.",
+        "نص المقال.",
+        "RT",
+        [{"name": "زاخاروفا", "slug": "Zakharova"}],
+    )
+    assert article["image"] == {"url": "https://arabic.rt.com/media/pics/b.jpg", "caption": "تعليق الصورة",
+                                "credit": None}
+
+
+AMP_BODY = """<article><h1 class="heading">زاخاروفا تتحدث</h1>
+<div class="text js-text js-mediator-article"><p class="intro">أكدت المتحدثة باسم الخارجية.</p>
+<div class="photo"><amp-img src="https://cdni.rt.com/media/pics/2024.06/original/a.jpg" layout="responsive"></amp-img>
+<span class="caption">زاخاروفا تتحدث</span><div class="copyright">Sputnik</div></div>
+<p>نص المقال.</p><p>المصدر: RT</p></div>
+<div class="news-tags"><a href="/tags/Russia/">روسيا</a></div></article>"""
+
+
+def test_amp_page_from_its_amp_url():
+    amp_url = URL + "amp"
+    head = HEAD.replace("<head>", '<head><script async src="https://cdn.ampproject.org/v0.js"></script>')
+    extraction = extract_article(page(AMP_BODY, head=head, amp=True), amp_url, base_url=BASE)
+    article = extraction.article
+    assert extraction.layout == "amp"
+    assert article["url"] == EXPECTED_CLASSIC["url"]
+    assert (article["body"], article["image"]) == (
+        "نص المقال.",
+        {"url": "https://cdni.rt.com/media/pics/2024.06/original/a.jpg", "caption": "زاخاروفا تتحدث",
+         "credit": "Sputnik"},
+    )
+
+
+def test_fields_fall_back_to_meta_then_json_ld():
+    head = """<head><link rel="canonical" href="https://arabic.rt.com/world/1721790-%D8%B2%D8%A7/">
+    <script type="application/ld+json">{"@context": "http://schema.org", "@type": "NewsArticle",
+      "headline": "عنوان من JSON-LD", "description": "ملخص من JSON-LD",
+      "image": [{"@type": "ImageObject", "url": "https://cdni.rt.com/ld.jpg"}],
+      "datePublished": "2024-06-30T09:00:00+00:00", "dateModified": "2024-06-30T10:00:00+00:00",
+      "sameAs": ["a", "b",],}</script></head>"""
+    body = """<div class="js-mediator-article"><p>نص.</p></div><div class="news-tags"></div>"""
+    extraction = extract_article(page(body, head=head), URL, base_url=BASE)
+    article = extraction.article
+    assert (article["title"], article["summary"], article["published"], article["modified"]) == (
+        "عنوان من JSON-LD", "ملخص من JSON-LD", "2024-06-30T09:00:00+00:00", "2024-06-30T10:00:00+00:00")
+    assert article["image"] == {"url": "https://cdni.rt.com/ld.jpg", "caption": None, "credit": None}
+    assert extraction.fallbacks == ["title", "summary", "image"]
+    assert extraction.missing == ["section_name", "source", "author", "tags"]
+
+
+def test_visible_arabic_date_when_no_machine_readable_date():
+    head = HEAD.replace('<meta name="publish-date" content="2024-06-30T12:00:00+0300">', "")
+    body = CLASSIC_BODY.replace("30 يونيو 2024 ، 12:00", "٣٠ حزيران ٢٠٢٤ ، ١٤:٣٠")
+    assert extract_article(page(body, head=head), URL).article["published"] == "2024-06-30T11:30:00+00:00"
+
+
+def test_missing_fields_are_listed_not_fatal():
+    head = "<head><title>x</title></head>"
+    body = '<div class="article"><h1 class="heading">عنوان</h1><div class="text js-text js-mediator-article">' \
+           '<p class="intro">ملخص</p></div><div class="news-tags"></div></div>'
+    extraction = extract_article(page(body, head=head), URL)
+    assert extraction.problem is None
+    assert extraction.article["body"] is None
+    assert extraction.missing == ["body", "published", "section_name", "source", "modified", "author", "tags",
+                                  "image"]
+
+
+@pytest.mark.parametrize(
+    "url,expected",
+    [
+        # canonical link on the mirror host is mapped onto the base
+        ("https://rtarabic.com/world/1721790-%d8%b2%d8%a7", "https://arabic.rt.com/world/1721790-%D8%B2%D8%A7/"),
+        ("https://arabic.rt.com/world/1721790-%D8%B2%D8%A7/?utm_source=rss#top",
+         "https://arabic.rt.com/world/1721790-%D8%B2%D8%A7/"),
+    ],
+)
+def test_url_from_canonical_link(url, expected):
+    head = HEAD.replace("https://arabic.rt.com/world/", "https://rtarabic.com/world/")
+    assert extract_article(page(CLASSIC_BODY, head=head), url).article["url"] == expected
+
+
+def test_url_from_fetched_url_when_canonical_is_offsite():
+    head = HEAD.replace("https://arabic.rt.com/world/1721790-%d8%b2%d8%a7/", "https://example.org/a/")
+    url = "http://127.0.0.1:8000/world/1721790-%d8%b2%d8%a7"
+    assert extract_article(page(CLASSIC_BODY, head=head), url, base_url="http://127.0.0.1:8000").article[
+        "url"] == "http://127.0.0.1:8000/world/1721790-%D8%B2%D8%A7/"
+
+
+INTERSTITIAL = """<!DOCTYPE html><html><head><title>DDoS-Guard</title>
+<script src="/.well-known/ddos-guard/check?context=free_splash"></script></head>
+<body><div id="ddg-splash">Checking your browser before accessing arabic.rt.com</div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "html,url,problem",
+    [
+        (INTERSTITIAL, URL, "interstitial"),
+        (page("<h1>برنامج</h1><p>وصف الحلقة</p>"), "https://arabic.rt.com/prg/x-1435348/y/", "not-article"),
+        (page("<h1>فيديو</h1>", head='<head><meta property="og:type" content="video.other"></head>'), URL,
+         "not-article"),
+        (page("<div><h1>عنوان</h1><span>نص</span></div>", head="<head></head>"), URL, "unknown-layout"),
+        ("", URL, "unknown-layout"),
+        (page(STORIES + CLASSIC_BODY).split("وأضافت")[0], URL, "truncated"),
+        (page(STORIES + CLASSIC_BODY).split("</div>\n<aside>")[0], URL, "truncated"),
+        (page(STORIES + CLASSIC_BODY).split('<a href="/tags/mobile/">')[0], URL, "truncated"),
+    ],
+)
+def test_problems(html, url, problem):
+    extraction = extract_article(html, url, base_url=BASE)
+    assert (extraction.article, extraction.problem) == (None, problem)
+
+
+def test_page_cut_after_the_tags_block_is_complete():
+    html = page(STORIES + CLASSIC_BODY).split("هدف في الدقيقة")[0]
+    assert extract_article(html, URL).article["tags"] == EXPECTED_CLASSIC["tags"]
+
+
+def test_article_mentioning_ddos_guard_is_an_article():
+    body = CLASSIC_BODY.replace("الفقرة", "").replace("العالم تغير.", "هجوم على DDoS-Guard")
+    assert extract_article(page(body), URL).problem is None
+
+
+LISTING = """<ul class="js-listing__list">
+<li><a class="heading" href="/world/1700010-%D8%A3/">أ</a></li>
+<li><a class="heading" href="/world/1700010-%D8%A3/amp">أ</a></li>
+<li><a href="https://rtarabic.com/sport/1700011-b?utm_source=x">ب</a></li>
+<li><a href="/prg/x-1700012/y/">برنامج</a><a href="/tags/Russia/">وسم</a><a href="/video/1700013-v/">فيديو</a></li>
+<li><a href="https://example.org/world/1700014-c/">خارجي</a><a href="/news/714213">قديم</a></li>
+</ul>
+<button class="button-more js-listing__more" data-url="/listing/tag.hamas/noprepare/tag/10/{page}">المزيد</button>"""
+
+
+def test_listing_links():
+    assert listing_links(LISTING, "https://arabic.rt.com/tags/hamas/", base_url=BASE) == [
+        "https://arabic.rt.com/world/1700010-%D8%A3/",
+        "https://arabic.rt.com/sport/1700011-b/",
+        "https://arabic.rt.com/news/714213",
+    ]
+
+
+def test_listing_links_of_an_empty_fragment():
+    assert listing_links("", "https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/9", base_url=BASE) == []
+
+
+@pytest.mark.parametrize(
+    "html,expected",
+    [
+        (LISTING, "https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/{page}"),
+        ('<a class="load-more" href="/listing/trend.53b3df9e611e9b8e648b45c9/noprepare/trend/10/1">المزيد</a>',
+         "https://arabic.rt.com/listing/trend.53b3df9e611e9b8e648b45c9/noprepare/trend/10/1"),
+        ("<script>var listing = '/listing/type.News.category.world/noprepare/section/10/0';</script>",
+         "https://arabic.rt.com/listing/type.News.category.world/noprepare/section/10/0"),
+        ("<ul><li><a href='/world/1-a/'>a</a></li></ul>", None),
+    ],
+)
+def test_load_more_url(html, expected):
+    assert load_more_url(html, "https://arabic.rt.com/tags/hamas/", base_url=BASE) == expected
