@@ -5,7 +5,7 @@ row of ``rtarabic.layouts.LAYOUTS`` and reads every field through that row's
 selector chains, then the meta/OpenGraph chains, then JSON-LD ``NewsArticle``.
 It never raises on odd pages: what went wrong is in ``Extraction.problem``.
 
-Decisions (documented in the README's "Extraction" section):
+Decisions:
 
 - ``problem`` is set only when the page is not an extractable article:
   "interstitial" (anti-bot check), "not-article" (programme, video, gallery,
@@ -57,6 +57,7 @@ _DOCUMENT_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
 _UNFOLLOWED_SCHEMES = ("javascript:", "mailto:", "data:", "tel:")
 _NON_ARTICLE_OG_TYPES = ("video", "music", "website", "profile")
 _INTERSTITIAL_HINT = re.compile(rb"ddos-guard|ddos_guard|checking your browser", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
 _HAS_FOLLOWING = L.xpath("boolean(following::*[not(self::script or self::style)])")
 
@@ -73,8 +74,30 @@ class Extraction:
     problem: str | None = None
 
 
-def _parse(html: str | bytes) -> etree._Element | None:
-    data = html.encode("utf-8") if isinstance(html, str) else html
+def as_utf8(html: str | bytes) -> bytes:
+    """The page as UTF-8 bytes, whatever the HTTP header claimed.
+
+    Valid UTF-8 is taken as UTF-8 (a header or meta saying otherwise is wrong);
+    other bytes are decoded with the charset their ``<meta>`` declares, else
+    windows-1256, the usual legacy Arabic encoding.
+    """
+    if isinstance(html, str):
+        return html.encode("utf-8")
+    try:
+        html.decode("utf-8")
+        return html
+    except UnicodeDecodeError as error:
+        if error.start > len(html) - 4:
+            return html  # a multi-byte character cut by truncation: still UTF-8
+    declared = _META_CHARSET.search(html[:4096])
+    encoding = declared.group(1).decode("ascii") if declared else "windows-1256"
+    try:
+        return html.decode(encoding, "replace").encode("utf-8")
+    except LookupError:
+        return html.decode("windows-1256", "replace").encode("utf-8")
+
+
+def _parse(data: bytes) -> etree._Element | None:
     if not data or not data.strip():
         return None
     try:
@@ -307,10 +330,13 @@ def _headlines(doc, own_id: int | None, own_paragraphs: list, base_url: str) -> 
 def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_URL) -> Extraction:
     """The article on ``html`` (fetched from ``url``), or why there is none.
 
+    Pass the response's bytes (``response.body``) rather than its text: a wrong
+    charset in the HTTP header is then harmless (see ``as_utf8``).
+
     >>> extract_article("", "https://arabic.rt.com/world/1-x/").problem
     'unknown-layout'
     """
-    raw = html.encode("utf-8") if isinstance(html, str) else html
+    raw = as_utf8(html)
     doc = _parse(raw)
     if is_interstitial(raw, doc):
         return Extraction(None, problem="interstitial")
@@ -424,7 +450,7 @@ def listing_links(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_U
     Links may be relative or absolute, on the base host or the mirror; each id appears once,
     in page order.
     """
-    doc = _parse(html.encode("utf-8") if isinstance(html, str) else html)
+    doc = _parse(as_utf8(html))
     if doc is None:
         return []
     found, seen = [], set()
@@ -444,7 +470,7 @@ def load_more_url(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_U
     The page number is kept as given (a ``{page}`` placeholder or a number);
     ``rtarabic.urls.listing_page_url`` turns it into any page.
     """
-    raw = html.encode("utf-8") if isinstance(html, str) else html
+    raw = as_utf8(html)
     doc = _parse(raw)
     if doc is not None:
         for control in _first_nodes(L.LOAD_MORE, doc):

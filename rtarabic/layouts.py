@@ -11,9 +11,8 @@ A selector that returns elements is read as the element's text, except in the
 ``*_links``, ``tags``, ``images`` and ``body`` chains, which want elements. A
 selector that returns attribute values is read as that string.
 
-When RT changes its markup, add a row (with the date range it was seen in) rather
-than an ``if`` in the extraction code. The evidence behind each row is in the
-README's "Extraction" section.
+When RT changes its markup, add a row (with the years it was seen in) rather
+than an ``if`` in the extraction code.
 """
 
 import re

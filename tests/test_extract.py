@@ -293,3 +293,19 @@ def test_listing_links_of_an_empty_fragment():
 )
 def test_load_more_url(html, expected):
     assert load_more_url(html, "https://arabic.rt.com/tags/hamas/", base_url=BASE) == expected
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda html: html.encode("utf-8"),
+        # body in windows-1256, declared only by its meta tag
+        lambda html: html.replace("<head>", '<head><meta charset="windows-1256">').encode("cp1256", "replace"),
+        # a UTF-8 body whose meta claims windows-1256 (the header/meta lie)
+        lambda html: html.replace("<head>", '<head><meta charset="windows-1256">').encode("utf-8"),
+    ],
+)
+def test_charset_of_bytes(encode):
+    html = page(META_BODY)
+    article = extract_article(encode(html), URL, base_url=BASE).article
+    assert (article["title"], article["body"]) == ("زاخاروفا تتحدث", "الفقرة الأولى.\n\nالفقرة الثانية.")
