@@ -178,14 +178,22 @@ def finalize(stats: MutableMapping[str, Any], settings) -> tuple[int, str]:
     return stats[EXIT_STATUS], text
 
 
-def run_row(stats: MutableMapping[str, Any], settings) -> dict[str, Any]:
+def run_row(
+    stats: MutableMapping[str, Any], settings, archive_totals: Mapping[str, int] | None = None
+) -> dict[str, Any]:
     """The keyword arguments of ``Archive.finish_run`` for this run, verdict included.
 
     The SQLite feed storage calls it after it has stored the items and set the
     ``rtarabic/archive/*`` stats, so the row and the log say the same thing.
 
-    >>> archive.finish_run(run_id, **run_row(crawler.stats.get_stats(), crawler.settings))  # doctest: +SKIP
+    >>> archive.finish_run(run_id, **run_row(crawler.stats.get_stats(), crawler.settings, sink.totals))  # doctest: +SKIP
+
+    :param archive_totals: the storage's own new/updated/unchanged counts; they
+        replace the ``rtarabic/archive/*`` stats (which are missing when zero)
     """
+    for key in ("new", "updated", "unchanged"):
+        if archive_totals is not None and key in archive_totals:
+            stats[f"rtarabic/archive/{key}"] = archive_totals[key]
     status, text = finalize(stats, settings)
     c = counts(stats)
     return {

@@ -152,10 +152,19 @@ def test_finalize_records_verdict_and_is_idempotent():
 def test_run_row_fits_archive_finish_run(tmp_path):
     from rtarabic.archive import Archive
 
-    stats = with_(rtarabic__blocked=1, rtarabic__extract__failed=1, **{"retry__max_reached": 2})
+    # The sink sets rtarabic/archive/* only when non-zero; its totals are authoritative.
+    stats = with_(
+        rtarabic__blocked=1,
+        rtarabic__extract__failed=1,
+        rtarabic__archive__new=None,
+        rtarabic__archive__updated=None,
+        rtarabic__archive__unchanged=None,
+        **{"retry__max_reached": 2},
+    )
     archive = Archive(tmp_path / "a.db")
     run_id = archive.start_run({"since": "2026-01-01"})
-    archive.finish_run(run_id, **health.run_row(stats, Settings()))
+    totals = {"new": 8, "updated": 2, "unchanged": 0, "aliases": 0}
+    archive.finish_run(run_id, **health.run_row(stats, Settings(), totals))
     row = archive.db.table("runs").get(run_id)
     assert {
         k: row[k]

@@ -115,7 +115,7 @@ def test_hold_all_takes_none_when_one_is_held(holder, tmp_path):
             {
                 "RTARABIC_DB": "output/rtarabic.db",
                 "FEEDS": {
-                    "sqlite://output/rtarabic.db": {"format": "sqlite"},
+                    "sqlite:output/rtarabic.db": {"format": "sqlite"},
                     "output/x.jsonl": {"format": "jsonlines"},
                 },
             },
