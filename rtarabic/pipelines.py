@@ -176,7 +176,11 @@ class DeduplicatePipeline:
             from rtarabic.archive import Archive
         except ImportError:
             return {}
-        hashes = Archive(self.db_path).known_hashes()
+        archive = Archive(self.db_path)
+        try:
+            hashes = archive.known_hashes()
+        finally:
+            archive.close()
         logger.info("Deduplicating against %(count)d archived articles", {"count": len(hashes)})
         return hashes
 

@@ -99,3 +99,49 @@ EXTENSIONS = {
     "rtarabic.runlock.RunLockExtension": 0,
     "rtarabic.monitors.RunHealthMonitor": 500,
 }
+
+# --- Spider, pipelines, middlewares ----------------------------------------------
+
+# "Load more" pages fetched per section or tag listing, landing page included
+# (-a max_pages= overrides it). 0: page until a listing runs out (or, in an
+# incremental run, until a page holds only archived articles).
+RTARABIC_MAX_PAGES = 0
+
+# Article links followed away from listings: 1 fetches the articles an article
+# links to (read-more cards, sidebars), but not the articles those link to.
+RTARABIC_ARTICLE_HOPS = 1
+
+# Skip articles already in RTARABIC_DB (except those within RTARABIC_REVISIT_HOURS)
+# and stop paging a listing once a page holds nothing else.
+RTARABIC_INCREMENTAL = True
+
+# Drop an item whose id, or whose text under another id, was already stored.
+RTARABIC_DEDUP_ENABLED = True
+
+# Back-off on 429/5xx (rtarabic.middlewares.BackoffMiddleware): the first step of
+# the download delay, its ceiling, and the statuses that trigger it. Scrapy's
+# RetryMiddleware retries these statuses but has no back-off of its own.
+RTARABIC_BACKOFF_ENABLED = True
+RTARABIC_BACKOFF_BASE_DELAY = 1.0
+RTARABIC_BACKOFF_MAX_DELAY = 60.0
+RTARABIC_BACKOFF_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524]
+
+# Write the final stats of the run as JSON to this file ("" = don't).
+RTARABIC_STATS_FILE = ""
+
+ITEM_PIPELINES = {
+    "rtarabic.pipelines.NormalizeTextPipeline": 100,
+    "rtarabic.pipelines.StripSidebarPipeline": 200,
+    "rtarabic.pipelines.ValidatePipeline": 300,
+    "rtarabic.pipelines.DeduplicatePipeline": 400,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # Before OffsiteMiddleware (50), so that live URLs reach a replica base.
+    "rtarabic.middlewares.RebaseMiddleware": 40,
+    # Their responses are seen before RetryMiddleware (550) retries them.
+    "rtarabic.middlewares.BackoffMiddleware": 555,
+    "rtarabic.middlewares.InterstitialMiddleware": 560,
+}
+
+EXTENSIONS["rtarabic.statsfile.StatsFile"] = 900

@@ -1,0 +1,179 @@
+"""Downloader middlewares: base-URL rewriting, back-off on 429/5xx, anti-bot interstitial detection.
+
+- ``RebaseMiddleware`` sends requests for arabic.rt.com (and its mirrors) to
+  ``RTARABIC_BASE_URL`` when that differs: contracts (``scrapy check``) carry
+  static live URLs, and pages may hold absolute live links.
+- ``BackoffMiddleware`` widens the download delay of a host that answers 429 or
+  5xx (honouring ``Retry-After``) and narrows it again on success. Scrapy's
+  RetryMiddleware retries at once and has no back-off of its own.
+- ``InterstitialMiddleware`` recognises anti-bot answers (DDoS-Guard and the
+  like), counts them in ``rtarabic/blocked`` and ``rtarabic/blocked/<kind>``,
+  says once what to do, and drops them so that nothing stores them.
+
+Settings are documented in settings.py; the README's "Crawling" section explains them.
+"""
+
+import logging
+import re
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from rtarabic import urls
+
+logger = logging.getLogger(__name__)
+
+# Markers of anti-bot challenge pages, in priority order: (kind, pattern over headers+body).
+_INTERSTITIALS = (
+    ("ddos_guard", re.compile(rb"ddos-guard|ddosguard|__ddg[0-9_]", re.I)),
+    ("cloudflare", re.compile(rb"cf-chl|challenge-platform|just a moment\.\.\.|attention required! \| cloudflare", re.I)),
+    ("captcha", re.compile(rb"g-recaptcha|h-captcha|captcha-delivery|are you a robot", re.I)),
+    ("js_check", re.compile(rb"checking your browser|enable javascript and cookies to continue", re.I)),
+)
+
+
+def interstitial_kind(status: int, headers: dict[str, str], body: bytes) -> str | None:
+    """The kind of anti-bot interstitial this answer is ("ddos_guard", "cloudflare", ...), or None.
+
+    Only short pages are examined: an article that merely mentions DDoS-Guard is not a challenge.
+
+    >>> interstitial_kind(403, {"Server": "ddos-guard"}, b"<html>Checking your browser</html>")
+    'ddos_guard'
+    >>> interstitial_kind(200, {}, b"<html><h1>ok</h1></html>") is None
+    True
+    """
+    head = " ".join(f"{k}: {v}" for k, v in headers.items()).encode("utf-8", "replace")
+    if len(body) > 64 * 1024 and status == 200:
+        return None
+    for kind, pattern in _INTERSTITIALS:
+        if pattern.search(head) or pattern.search(body[: 64 * 1024]):
+            return kind
+    return None
+
+
+def blocked_message(kind: str, status: int, host: str, count: int) -> str:
+    """What to tell the operator the first time the site answers with an interstitial."""
+    name = kind.replace("_", "-").title().replace("Ddos", "DDoS")
+    return (
+        f"{host} answered with a {name} interstitial ({status}); slow down (DOWNLOAD_DELAY, "
+        f"AUTOTHROTTLE_TARGET_CONCURRENCY), or run from another network; {count} pages blocked so far"
+    )
+
+
+class BlockedPages:
+    """Counts blocked pages in the stats and logs the advice once per run (shared by middleware and spider)."""
+
+    def __init__(self, stats):
+        self.stats = stats
+        self.logged = False
+
+    def record(self, kind: str, status: int, url: str) -> None:
+        self.stats.inc_value("rtarabic/blocked")
+        self.stats.inc_value(f"rtarabic/blocked/{kind}")
+        count = self.stats.get_value("rtarabic/blocked")
+        if not self.logged:
+            self.logged = True
+            host = url.split("/")[2] if "//" in url else url
+            logger.warning("%(message)s", {"message": blocked_message(kind, status, host, count)})
+        else:
+            logger.debug("Blocked (%(kind)s, %(status)d): %(url)s", {"kind": kind, "status": status, "url": url})
+
+
+class InterstitialMiddleware:
+    """Drops anti-bot interstitials (never stored), counting them per kind."""
+
+    def __init__(self, crawler):
+        self.blocked = BlockedPages(crawler.stats)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_response(self, request, response):
+        headers = {k.decode("latin-1"): b",".join(v).decode("latin-1") for k, v in response.headers.items()}
+        kind = interstitial_kind(response.status, headers, response.body)
+        if kind is None:
+            return response
+        self.blocked.record(kind, response.status, response.url)
+        raise IgnoreRequest(f"{kind} interstitial at {response.url}")
+
+    def spider_closed(self, spider):
+        count = self.blocked.stats.get_value("rtarabic/blocked")
+        if count:
+            logger.warning("%(count)d pages were anti-bot interstitials and were not stored", {"count": count})
+
+
+def backoff_delay(current: float, *, base: float, maximum: float, retry_after: str | None = None) -> float:
+    """The next download delay after a 429/5xx: Retry-After if given, else double (at least ``base``).
+
+    >>> backoff_delay(0, base=1, maximum=60), backoff_delay(8, base=1, maximum=10), backoff_delay(1, base=1, maximum=60, retry_after="30")
+    (1, 10, 30.0)
+    """
+    if retry_after and retry_after.strip().isdigit():
+        return min(float(retry_after), maximum)
+    return min(max(current * 2, base), maximum)
+
+
+class BackoffMiddleware:
+    """Slows a host down when it answers 429 or 5xx; recovers gradually on success.
+
+    Settings: ``RTARABIC_BACKOFF_ENABLED`` (True), ``RTARABIC_BACKOFF_BASE_DELAY`` (1 s, the first
+    back-off step), ``RTARABIC_BACKOFF_MAX_DELAY`` (60 s), ``RTARABIC_BACKOFF_HTTP_CODES`` (429, 5xx).
+    """
+
+    def __init__(self, crawler):
+        settings = crawler.settings
+        self.crawler = crawler
+        self.base = settings.getfloat("RTARABIC_BACKOFF_BASE_DELAY")
+        self.maximum = settings.getfloat("RTARABIC_BACKOFF_MAX_DELAY")
+        self.codes = {int(c) for c in settings.getlist("RTARABIC_BACKOFF_HTTP_CODES")}
+        self.floor = settings.getfloat("DOWNLOAD_DELAY")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("RTARABIC_BACKOFF_ENABLED"):
+            raise NotConfigured
+        return cls(crawler)
+
+    def _slot(self, request):
+        downloader = self.crawler.engine.downloader
+        return downloader.slots.get(downloader.get_slot_key(request))
+
+    def process_response(self, request, response):
+        slot = self._slot(request)
+        if slot is None:
+            return response
+        if response.status in self.codes:
+            retry_after = response.headers.get("Retry-After", b"").decode("latin-1") or None
+            slot.delay = backoff_delay(slot.delay, base=self.base, maximum=self.maximum, retry_after=retry_after)
+            self.crawler.stats.inc_value("rtarabic/backoff")
+            logger.info(
+                "%(status)d from %(url)s: download delay now %(delay).1fs",
+                {"status": response.status, "url": response.url, "delay": slot.delay},
+            )
+        elif response.status < 400 and slot.delay > self.floor:
+            slot.delay = max(self.floor, slot.delay * 0.75)
+        return response
+
+
+class RebaseMiddleware:
+    """Rewrites requests for arabic.rt.com or a mirror onto RTARABIC_BASE_URL when the base is elsewhere."""
+
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        base_url = crawler.settings.get("RTARABIC_BASE_URL")
+        if urls.is_site_host(urls.LIVE_HOST, base_url) and urls.LIVE_HOST == base_url.split("/")[2]:
+            raise NotConfigured("RTARABIC_BASE_URL is the live site")
+        return cls(base_url)
+
+    def process_request(self, request):
+        target = urls.rebase(request.url, self.base_url)
+        shortlink = urls.shortlink_url(request.url, self.base_url)
+        target = shortlink or target
+        if target != request.url:
+            return request.replace(url=target)
+        return None

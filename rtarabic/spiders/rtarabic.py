@@ -1,0 +1,389 @@
+"""The ``rtarabic`` spider: discovery and scheduling only.
+
+Start points (all derived from ``RTARABIC_BASE_URL``): the home page, every
+section page, tag pages (given with ``-a tags=`` or found on pages), their
+"load more" listings page by page, and ``/rss/``. Newest first: landing pages
+and the feed outrank deep pagination, and articles found on a page outrank the
+next page. Other modes: ``-a urls=``/``-a urls_file=`` (exactly those
+articles), ``-a since=``/``-a until=`` (sitemap backfill) and ``-a ids=FROM-TO``
+(id ranges through ``/news/<id>``).
+
+Each article id is requested once per run, whatever URL it was found under, at
+its canonical URL. Incremental runs skip ids the archive (``RTARABIC_DB``)
+already holds, except those published within ``RTARABIC_REVISIT_HOURS``, and
+stop paging a listing at the first page that holds nothing else.
+
+Extraction is ``rtarabic.extract``; the item pipelines clean, check and
+deduplicate. The README's "Crawling" section documents arguments and settings.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import fields
+from pathlib import Path
+
+import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from rtarabic import extract, sitemaps
+from rtarabic import urls as grammar
+from rtarabic.arguments import parse_arguments
+from rtarabic.items import ArticleItem
+
+logger = logging.getLogger(__name__)
+
+_ITEM_FIELDS = {f.name for f in fields(ArticleItem)}
+
+# Priorities: each level of listing depth costs one step; an article found on a
+# page comes just after that page's level and before the next page.
+_STEP = 10
+_HOP_PENALTY = 1000
+
+
+def utc_now() -> str:
+    """Now, UTC, seconds precision, ``+00:00``."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def first_page_of(template: str) -> int:
+    """The page number a "load more" URL starts at: the number it carries, else 0 (a ``{page}`` placeholder).
+
+    >>> first_page_of("/listing/tag.x/noprepare/tag/10/1"), first_page_of("/listing/tag.x/noprepare/tag/10/{page}")
+    (1, 0)
+    """
+    last = template.rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isdigit() else 0
+
+
+def listing_priority(depth: int) -> int:
+    """Priority of a listing page ``depth`` pages deep (landing pages and feeds are 0)."""
+    return -_STEP * depth
+
+
+def article_priority(depth: int, hops: int = 0) -> int:
+    """Priority of an article found on a listing page ``depth`` deep, ``hops`` article links away."""
+    return -_STEP * depth - _STEP // 2 - _HOP_PENALTY * hops
+
+
+class RtarabicSpider(scrapy.Spider):
+    name = "rtarabic"
+
+    def __init__(self, *args, sections=None, tags=None, max_pages=None, urls=None, urls_file=None,
+                 since=None, until=None, ids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.raw_arguments = dict(sections=sections, tags=tags, max_pages=max_pages, urls=urls,
+                                  urls_file=urls_file, since=since, until=until, ids=ids)
+        self.requested: set[int] = set()
+        self.extracted: set[int] = set()
+        self.tags_seen: set[str] = set()
+        self.listing_ids: dict[str, set[int]] = {}
+        self.known: set[int] = set()
+        self.recent: set[int] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.configure(crawler.settings)
+        return spider
+
+    def configure(self, settings) -> None:
+        """Reads settings and checks arguments (BadArgument stops the crawl before any request)."""
+        self.base_url = settings.get("RTARABIC_BASE_URL").rstrip("/")
+        self.args = parse_arguments(self.base_url, **self.raw_arguments)
+        host = grammar.urlsplit(self.base_url).hostname
+        self.allowed_domains = [host] + ([grammar.SHORTLINK_HOST] if host == grammar.LIVE_HOST else [])
+        default_pages = settings.getint("RTARABIC_MAX_PAGES")
+        self.max_pages = self.args.max_pages or (default_pages if default_pages > 0 else None)
+        self.max_hops = 0 if self.args.explicit else settings.getint("RTARABIC_ARTICLE_HOPS")
+        self.sections = set(self.args.sections)
+        self.window = None
+        if self.args.since or self.args.until:
+            self.window = sitemaps.parse_window(self.raw_arguments["since"], self.raw_arguments["until"])
+        if not self.args.explicit and settings.getbool("RTARABIC_INCREMENTAL"):
+            hours = settings.getfloat("RTARABIC_REVISIT_HOURS")
+            self.known, self.recent = self.known_ids(settings.get("RTARABIC_DB"), hours)
+
+    @staticmethod
+    def known_ids(db_path: str | None, revisit_hours: float) -> tuple[set[int], set[int]]:
+        """``(archived ids, archived ids published within the revisit window)``; empty without an archive."""
+        if not db_path or not Path(db_path).exists():
+            return set(), set()
+        from rtarabic.archive import Archive
+
+        archive = Archive(db_path)
+        try:
+            since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=revisit_hours)).replace(microsecond=0)
+            known, recent = archive.known_ids(), archive.recent_ids(since.isoformat())
+        finally:
+            archive.close()
+        logger.info("Incremental run: %(known)d articles archived, %(recent)d to revisit",
+                    {"known": len(known), "recent": len(recent)})
+        return known, recent
+
+    # --- start ----------------------------------------------------------------------
+
+    async def start(self):
+        for request in self.start_requests_for_mode():
+            yield request
+
+    def start_requests_for_mode(self):
+        args = self.args
+        if args.explicit:
+            for url in args.urls:
+                yield from self.article_requests([url], depth=0)
+            return
+        if args.since or args.until or args.ids:
+            if args.since or args.until:
+                yield scrapy.Request(grammar.sitemap_index_url(self.base_url), callback=self.parse_sitemap_index,
+                                     priority=listing_priority(0))
+            if args.ids:
+                yield from self.id_requests(*args.ids)
+            return
+        every_section = self.sections == set(grammar.SECTIONS)
+        if every_section:
+            yield self.listing_request(self.base_url + "/", "home", depth=0)
+            self.crawler.stats.inc_value("rtarabic/requests/feed")
+            yield scrapy.Request(grammar.rss_url(self.base_url), callback=self.parse_feed,
+                                 priority=listing_priority(0))
+        for section in args.sections:
+            yield self.listing_request(grammar.section_url(section, self.base_url), f"section:{section}", depth=0)
+        for slug in args.tags:
+            request = self.tag_request(slug)
+            if request:
+                yield request
+
+    def id_requests(self, first: int, last: int):
+        """``/news/<id>`` for every id of the range, newest first; the site redirects each to its article."""
+        for id_ in range(last, first - 1, -1):
+            if id_ in self.requested:
+                continue
+            self.requested.add(id_)
+            self.crawler.stats.inc_value("rtarabic/requests/article")
+            yield scrapy.Request(grammar.news_id_url(id_, self.base_url), callback=self.parse_article,
+                                 errback=self.article_failed, meta={"article_id": id_, "hops": 0})
+
+    # --- request builders -------------------------------------------------------------
+
+    def listing_request(self, url: str, listing: str, *, depth: int, template: str | None = None,
+                        priority: int | None = None) -> scrapy.Request:
+        self.crawler.stats.inc_value("rtarabic/requests/listing")
+        return scrapy.Request(
+            url,
+            callback=self.parse_listing,
+            priority=listing_priority(depth) if priority is None else priority,
+            meta={"listing": listing, "depth_in_listing": depth, "template": template},
+        )
+
+    def tag_request(self, slug: str) -> scrapy.Request | None:
+        if slug in self.tags_seen:
+            return None
+        self.tags_seen.add(slug)
+        return self.listing_request(grammar.tag_url(slug, self.base_url), f"tag:{slug}", depth=0,
+                                    priority=article_priority(0))
+
+    def wanted(self, article_id: int) -> bool:
+        """Whether an archived article should be fetched again: only within the revisit window."""
+        return article_id not in self.known or article_id in self.recent
+
+    def article_requests(self, links, *, depth: int, hops: int = 0):
+        """One request per new article id among ``links``, at its canonical URL."""
+        stats = self.crawler.stats
+        for link in links:
+            parts = grammar.article_parts(link, self.base_url)
+            if parts is None:
+                continue
+            section, article_id, _slug = parts
+            if article_id in self.requested:
+                continue
+            if not self.args.explicit:
+                if section not in self.sections or not self.wanted(article_id):
+                    continue
+                if article_id in self.known:
+                    stats.inc_value("rtarabic/requests/revisit")
+            self.requested.add(article_id)
+            stats.inc_value("rtarabic/requests/article")
+            yield scrapy.Request(
+                grammar.canonicalize(link, self.base_url),
+                callback=self.parse_article,
+                errback=self.article_failed,
+                priority=article_priority(depth, hops),
+                meta={"article_id": article_id, "hops": hops},
+            )
+
+    # --- callbacks ----------------------------------------------------------------------
+
+    def parse_listing(self, response):
+        """Article links of a home/section/tag page or "load more" fragment, then tags and the next page.
+
+        @url https://arabic.rt.com/sport/
+        @returns requests 2
+        """
+        listing = response.meta.get("listing", "contract")
+        depth = response.meta.get("depth_in_listing", 0)
+        links = extract.listing_links(response.body, response.url, base_url=self.base_url)
+        ids = [grammar.article_id(link, self.base_url) for link in links]
+        self.count_listing_ids(ids)
+        yield from self.article_requests(links, depth=depth)
+        if not self.args.explicit:
+            for href in response.css("a::attr(href)").getall():
+                slug = grammar.tag_slug(response.urljoin(href), self.base_url)
+                if slug:
+                    request = self.tag_request(slug)
+                    if request:
+                        yield request
+        next_page = self.next_listing_page(response, listing, depth, ids)
+        if next_page:
+            yield next_page
+
+    def count_listing_ids(self, ids) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("rtarabic/listing/ids_seen", len(ids))
+        stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in ids if i not in self.known))
+
+    def next_listing_page(self, response, listing: str, depth: int, ids: list[int]):
+        """The next "load more" page, unless this page ended the listing (nothing new, depth reached).
+
+        The landing page's ids are not compared with the fragments': the first fragment may repeat them.
+        """
+        if depth > 0:
+            seen = self.listing_ids.setdefault(listing, set())
+            fresh = [i for i in ids if i not in seen]
+            seen.update(ids)
+        else:
+            fresh = ids
+        if not fresh:
+            return None
+        if self.known and not any(self.wanted(i) for i in fresh):
+            self.crawler.stats.inc_value("rtarabic/listing/stopped_known")
+            return None
+        if self.max_pages is not None and depth + 1 >= self.max_pages:
+            return None
+        template = response.meta.get("template") or extract.load_more_url(
+            response.body, response.url, base_url=self.base_url
+        )
+        if not template or grammar.page_kind(template, self.base_url) == "offsite":
+            return None
+        first = response.meta.get("first_page")
+        if first is None:
+            first = first_page_of(template)
+        request = self.listing_request(grammar.listing_page_url(template, first + depth), listing,
+                                       depth=depth + 1, template=template)
+        request.meta["first_page"] = first
+        return request
+
+    def parse_feed(self, response):
+        """Article links of the RSS feed, newest first."""
+        links = response.xpath("//item/link/text()").getall() or response.xpath("//*[local-name()='link']/text()").getall()
+        ids = [grammar.article_id(link.strip(), self.base_url) for link in links]
+        self.count_listing_ids([i for i in ids if i])
+        yield from self.article_requests([link.strip() for link in links], depth=0)
+
+    def parse_sitemap_index(self, response):
+        """Yearly sitemaps that can hold articles of the ``since``/``until`` window."""
+        for url in sitemaps.select_children(response.body, self.window):
+            self.crawler.stats.inc_value("rtarabic/requests/sitemap")
+            yield scrapy.Request(grammar.rebase(url, self.base_url), callback=self.parse_sitemap,
+                                 priority=listing_priority(1))
+
+    def parse_sitemap(self, response):
+        """Article URLs of a yearly sitemap not last modified before ``since``, newest first."""
+        entries = sitemaps.select_urls(response.body, self.window)
+        entries.sort(key=lambda e: grammar.article_id(e[0], self.base_url) or 0, reverse=True)
+        links = [url for url, _lastmod in entries]
+        self.count_listing_ids([i for i in (grammar.article_id(link, self.base_url) for link in links) if i])
+        yield from self.article_requests(links, depth=1)
+
+    def parse_article(self, response):
+        """One article page -> one ArticleItem (and, unless explicit, the tag pages and articles it links).
+
+        @url https://arabic.rt.com/sport/1000123-x/
+        @returns items 1 1
+        @scrapes id url section title body published crawled_at
+        """
+        extraction = extract.extract_article(response.body, response.url, base_url=self.base_url)
+        self.count_extraction(extraction)
+        if extraction.article is None:
+            yield from self.handle_problem(response, extraction.problem)
+            return
+        article = extraction.article
+        if self.window and not self.window.contains(sitemaps.parse_time(article.get("published"))):
+            self.crawler.stats.inc_value("rtarabic/backfill/outside_window")
+            return
+        if article["id"] in self.extracted:
+            self.crawler.stats.inc_value("rtarabic/extract/repeated")
+            return
+        self.extracted.add(article["id"])
+        self.requested.add(article["id"])
+        values = {k: v for k, v in article.items() if k in _ITEM_FIELDS}
+        yield ArticleItem(**values, crawled_at=utc_now(), page_headlines=list(extraction.headlines))
+        yield from self.follow_from_article(response, article)
+
+    def follow_from_article(self, response, article: dict):
+        hops = response.meta.get("hops", 0)
+        if self.args.explicit:
+            return
+        for tag in article.get("tags") or []:
+            request = self.tag_request(tag["slug"]) if tag.get("slug") else None
+            if request:
+                yield request
+        if hops >= self.max_hops:
+            return
+        links = extract.listing_links(response.body, response.url, base_url=self.base_url)
+        yield from self.article_requests(links, depth=1, hops=hops + 1)
+        for link in article.get("links") or []:
+            target = grammar.shortlink_url(link, self.base_url)
+            if target:
+                yield scrapy.Request(target, callback=self.parse_article, errback=self.article_failed,
+                                     priority=article_priority(1, hops + 1), meta={"hops": hops + 1})
+
+    def count_extraction(self, extraction) -> None:
+        stats = self.crawler.stats
+        if extraction.article is None:
+            return
+        stats.inc_value(f"rtarabic/extract/layout/{extraction.layout or 'fallback'}")
+        if extraction.fallbacks:
+            stats.inc_value("rtarabic/extract/fallback")
+            for name in extraction.fallbacks:
+                stats.inc_value(f"rtarabic/extract/fallback/{name}")
+        for name in extraction.missing:
+            stats.inc_value(f"rtarabic/extract/missing/{name}")
+
+    def handle_problem(self, response, problem: str | None):
+        """Counts a page that gave no article; retries a truncated one, tries AMP for an unknown layout."""
+        stats = self.crawler.stats
+        if problem == "not-article":
+            stats.inc_value("rtarabic/nonarticle")
+            return
+        if problem == "interstitial":
+            blocked = getattr(self, "blocked", None)
+            if blocked is None:
+                from rtarabic.middlewares import BlockedPages
+
+                blocked = self.blocked = BlockedPages(stats)
+            blocked.record("ddos_guard", response.status, response.url)
+            return
+        if problem == "truncated":
+            retry = get_retry_request(response.request, spider=self, reason="truncated",
+                                      stats_base_key="rtarabic/retry")
+            if retry is not None:
+                yield retry
+                return
+        stats.inc_value("rtarabic/extract/failed")
+        stats.inc_value(f"rtarabic/extract/failed/{problem}")
+        logger.warning("No article at %(url)s: %(problem)s", {"url": response.url, "problem": problem})
+
+    def article_failed(self, failure):
+        """An article request that got no usable answer: try its AMP copy once when the canonical page fails."""
+        request = failure.request
+        stats = self.crawler.stats
+        status = failure.value.response.status if failure.check(HttpError) else None
+        reason = f"http_{status}" if status else type(failure.value).__name__
+        stats.inc_value(f"rtarabic/fetch/failed/{reason}")
+        if status and (status >= 500 or status in (404, 410)) and not request.meta.get("amp") \
+                and grammar.page_kind(request.url, self.base_url) == "article" and "/news/" not in request.url:
+            logger.info("%(url)s answered %(status)d; trying its AMP copy", {"url": request.url, "status": status})
+            yield request.replace(url=grammar.amp_url(request.url), meta={**request.meta, "amp": True},
+                                  dont_filter=True)
+            return
+        logger.warning("Could not fetch %(url)s: %(reason)s", {"url": request.url, "reason": reason})
