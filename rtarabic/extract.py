@@ -318,8 +318,8 @@ def _headlines(doc, own_id: int | None, own_paragraphs: list, base_url: str) -> 
         if parts is not None and parts[1] == own_id:
             continue
         # A card's title element holds the headline without the card's label.
-        texts = (_CARD_LABEL.sub("", normalize("".join(L.VISIBLE_TEXT(node))))
-                 for node in [*L.CARD_TITLES(a), a])
+        nodes = [node for selector in L.CARD_TITLES for node in selector(a)] + [a]
+        texts = (_CARD_LABEL.sub("", normalize("".join(L.VISIBLE_TEXT(node)))) for node in nodes)
         text = next(filter(None, texts), "")
         if text and text not in seen:
             seen.add(text)

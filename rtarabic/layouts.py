@@ -129,11 +129,12 @@ META = Layout(
     title=(meta("og:title"), css("h1")),
     summary=(meta("description"), css("div.js-mediator-article > p.intro")),
     body=(css("div.js-mediator-article"),),
-    section_links=(css(".time-public a[href]"), css(".breadcrumbs a[href]")),
+    section_links=(css(".article-page__section a[href]"), css(".time-public a[href]"),
+                   css(".breadcrumbs a[href]")),
     section=(meta("category"),),
     published=_PUBLISHED_META,
     modified=_MODIFIED_META,
-    date_text=(css(".time-public .date"), css("span.date")),
+    date_text=(css(".article-page__date .date"), css(".time-public .date"), css(".date")),
     author=(meta("mediator_author"),),
     tags=(css(".news-tags a[href]"),),
     images=(meta("og:image"), *_PHOTO_IMAGES),
@@ -149,19 +150,20 @@ MAIN_ARTICLE = Layout(
     title=(css("h1.main-article__title"), css(".main-article__title"), css("h1")),
     summary=(css(".main-article__intro-text"), css(".main-article__intro")),
     body=(css(".main-article__editor-content"), css(".editor-content")),
-    section_links=(css(".main-article__category a[href]"), css(".main-article__section a[href]"),
+    # The section link is the a.main-article__section element itself.
+    section_links=(css("a.main-article__section[href]"), css(".main-article__section a[href]"),
                    css(".breadcrumbs a[href]")),
     section=(meta("category"),),
-    published=(*_PUBLISHED_META, xpath("//time[contains(@class, 'main-article__date')]/@datetime")),
+    published=(*_PUBLISHED_META, xpath("//*[contains(@class, 'main-article__date')]/descendant-or-self::time/@datetime")),
     modified=_MODIFIED_META,
     date_text=(css(".main-article__date"), css("span.date")),
     author=(css(".main-article__author"), meta("mediator_author")),
     tags=(css("ul.main-article__tags li.tags__item a[href]"), css(".main-article__tags a[href]")),
     images=(css("figure.main-figure img[data-src]"), css("figure.main-figure img[src]"),
             css(".main-article__cover img")),
-    image_caption=(css("figure.main-figure figcaption .caption"), css("figure.main-figure figcaption"),
-                   css(".main-figure__caption")),
-    image_credit=(css("figure.main-figure .copyright"), css(".main-figure__copyright")),
+    # The figcaption holds caption and credit side by side: read their own elements.
+    image_caption=(css(".main-figure__caption"), css("figure.main-figure .caption")),
+    image_credit=(css(".main-figure__credit"), css(".main-figure__copyright"), css("figure.main-figure .copyright")),
     end_markers=(css(".main-article__tags"),),
 )
 
@@ -237,12 +239,13 @@ STORY_LINK = xpath(
 #: Every link on the page, for headlines and listings.
 ALL_LINKS = xpath("//a[@href]")
 
-#: Title elements inside recommendation cards: their text is the other article's headline
-#: without the card's "إقرأ المزيد" label.
-CARD_TITLES = xpath(
-    ".//*[contains(@class, 'read-more__footer') or contains(@class, 'read-more-big__title')"
-    " or contains(@class, 'read-more__title') and not(ancestor::*[contains(@class, 'read-more__text')])"
-    " or contains(@class, 'heading') or contains(@class, 'card__title') or contains(@class, 'list-news_text')]"
+#: Title elements inside recommendation and story cards, in priority order: their text is the
+#: other article's headline without the card's label ("إقرأ المزيد", "RT STORIES") or a
+#: duplicate rendering of the same name (story strips show a label and a name).
+CARD_TITLES = (
+    xpath(".//*[contains(@class, '__title') or contains(@class, '-big__title') or contains(@class, 'card__title')]"),
+    xpath(".//*[contains(@class, '__footer')]"),
+    xpath(".//*[contains(@class, '__name') or contains(@class, 'heading') or contains(@class, 'list-news_text')]"),
 )
 
 #: Text nodes of a paragraph that belong to it, not to an embed or card nested inside it.

@@ -126,7 +126,8 @@ def test_meta_layout_reads_title_and_lead_from_meta_tags():
 MAIN_ARTICLE_BODY = """<article class="main-article">
 <h1 class="main-article__title">زاخاروفا تتحدث</h1>
 <div class="main-article__intro-text">أكدت المتحدثة باسم الخارجية.</div>
-<figure class="main-figure"><img src="/media/pics/b.jpg"><figcaption>تعليق الصورة</figcaption></figure>
+<figure class="main-figure"><img src="/media/pics/b.jpg"><figcaption>
+<span class="main-figure__caption">تعليق الصورة</span><span class="main-figure__credit">AP</span></figcaption></figure>
 <div class="main-article__editor-content editor-content"><p>نص المقال.</p><p>المصدر: RT</p></div>
 <ul class="main-article__tags"><li class="tags__item"><a href="/tags/Zakharova/">زاخاروفا</a></li></ul>
 </article>"""
@@ -144,7 +145,7 @@ def test_main_article_layout():
         [{"name": "زاخاروفا", "slug": "Zakharova"}],
     )
     assert article["image"] == {"url": "https://arabic.rt.com/media/pics/b.jpg", "caption": "تعليق الصورة",
-                                "credit": None}
+                                "credit": "AP"}
 
 
 AMP_BODY = """<article><h1 class="heading">زاخاروفا تتحدث</h1>
