@@ -310,3 +310,139 @@ def test_charset_of_bytes(encode):
     html = page(META_BODY)
     article = extract_article(encode(html), URL, base_url=BASE).article
     assert (article["title"], article["body"]) == ("زاخاروفا تتحدث", "الفقرة الأولى.\n\nالفقرة الثانية.")
+
+
+# -- against the offline replica: every DOM generation, the AMP copy, faults ------------------------
+
+import threading  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+from rtarabic.text import word_count  # noqa: E402
+from tests.replica import pages as replica_pages  # noqa: E402
+from tests.replica.generator import STORIES as REPLICA_STORIES  # noqa: E402
+from tests.replica.generator import Site  # noqa: E402
+from tests.replica.server import serve  # noqa: E402
+
+REPLICA_NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
+STORY_NAMES = {name for name, _ in REPLICA_STORIES}
+
+
+@pytest.fixture(scope="module")
+def served_site():
+    """A replica with faults, served over HTTP on 127.0.0.1 for this module."""
+    site = Site(articles=300, seed=7, now=REPLICA_NOW)
+    server = serve(site)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield site
+    server.shutdown()
+    server.server_close()
+
+
+def fetch(url: str) -> bytes:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:  # the interstitial answers 403 with a page
+        return error.read()
+
+
+def expected_item(site: Site, article_id: int) -> dict:
+    truth = site.truth(article_id)
+    truth["word_count"] = word_count(truth["summary"], truth["body"])
+    truth["content_hash"] = content_hash(truth["title"], truth["body"])
+    return truth
+
+
+def healthy_ids(site: Site, layout: str, count: int = 4) -> list[int]:
+    ids = [i for i in site.article_ids() if site.entries[i].layout == layout and not site.entries[i].fault]
+    return ids[:count]
+
+
+@pytest.mark.parametrize("layout,amp", [("classic", False), ("meta", False), ("main_article", False),
+                                        ("classic", True), ("meta", True), ("main_article", True)])
+def test_replica_pages_over_http_equal_truth(served_site, layout, amp):
+    for article_id in healthy_ids(served_site, layout):
+        url = served_site.url(article_id) + ("amp" if amp else "")
+        extraction = extract_article(fetch(url), url, base_url=served_site.base_url)
+        assert extraction.problem is None
+        assert extraction.layout == ("amp" if amp else layout)
+        assert extraction.article == expected_item(served_site, article_id)
+
+
+@pytest.mark.parametrize("fault", ["charset_header_cp1256", "charset_header_latin1", "charset_cp1256_body"])
+def test_replica_charset_faults_over_http(served_site, fault):
+    for article_id in served_site.fault_ids(fault):
+        url = served_site.url(article_id)
+        extraction = extract_article(fetch(url), url, base_url=served_site.base_url)
+        assert extraction.article == expected_item(served_site, article_id)
+
+
+@pytest.mark.parametrize("fault,problem", [("ddos_guard", "interstitial"), ("truncated", "truncated")])
+def test_replica_fault_pages_over_http(served_site, fault, problem):
+    ids = served_site.fault_ids(fault)
+    assert ids
+    for article_id in ids:
+        url = served_site.url(article_id)
+        extraction = extract_article(fetch(url), url, base_url=served_site.base_url)
+        assert (extraction.article, extraction.problem) == (None, problem)
+
+
+def test_replica_non_article_pages_over_http(served_site):
+    others = sorted(served_site.others.values(), key=lambda other: other.id)[:6]
+    assert {other.kind for other in others} == {"prg", "video", "photolines"}
+    for other in others:
+        for url in (served_site.base_url + other.path, served_site.base_url + other.path + "amp"):
+            assert extract_article(fetch(url), url, base_url=served_site.base_url).problem == "not-article"
+
+
+def test_replica_layout_drift_is_unknown_layout():
+    site = Site(articles=40, seed=3, now=REPLICA_NOW, faults=False)
+    for article_id in site.article_ids()[:5]:
+        html = replica_pages.article_page(site, article_id, drift=True)
+        extraction = extract_article(html, site.url(article_id), base_url=site.base_url)
+        assert (extraction.article, extraction.problem) == (None, "unknown-layout")
+
+
+@pytest.fixture(scope="module")
+def whole_site():
+    return Site(articles=300, seed=11, now=REPLICA_NOW, faults=False)
+
+
+@pytest.mark.parametrize("amp", [False, True])
+def test_every_replica_article_equals_truth(whole_site, amp):
+    """Every article of a 300-article site, desktop and AMP: item, boilerplate, headlines."""
+    layouts = set()
+    for article_id in whole_site.article_ids():
+        html = replica_pages.article_page(whole_site, article_id, amp=amp)
+        url = whole_site.url(article_id) + ("amp" if amp else "")
+        extraction = extract_article(html.encode(), url, base_url=whole_site.base_url)
+        expected = expected_item(whole_site, article_id)
+        assert extraction.article == expected, article_id
+        layouts.add(extraction.layout)
+        paragraphs = expected["body"].split("\n\n")
+        for text in whole_site.boilerplate(article_id):
+            assert text not in paragraphs
+        if not amp:  # the AMP copy has no sidebars
+            headlines = set(extraction.headlines)
+            assert set(whole_site.headlines(article_id)) <= headlines
+            assert headlines <= set(whole_site.headlines(article_id)) | STORY_NAMES
+            assert not headlines & set(paragraphs)
+    assert layouts == ({"amp"} if amp else {"classic", "meta", "main_article"})
+
+
+def test_replica_listings_over_http(served_site):
+    section = "world"
+    page_url = f"{served_site.base_url}/{section}/"
+    html = fetch(page_url)
+    links = listing_links(html, page_url, base_url=served_site.base_url)
+    newest = served_site.listing(served_site.by_section[section], 0, 10)
+    assert links[:10] == [served_site.base_url + served_site.path(i, section) for i in newest]
+    template = load_more_url(html, page_url, base_url=served_site.base_url)
+    assert template == f"{served_site.base_url}/listing/type.News.category.{section}/noprepare/all-news/10/{{page}}"
+    fragment_url = template.replace("{page}", "1")
+    fragment_links = listing_links(fetch(fragment_url), fragment_url, base_url=served_site.base_url)
+    second = served_site.listing(served_site.by_section[section], 1, 10)
+    assert fragment_links == [served_site.base_url + served_site.path(i, section) for i in second]
