@@ -132,3 +132,77 @@ def test_hold_all_takes_none_when_one_is_held(holder, tmp_path):
 )
 def test_archive_paths(settings, expected):
     assert runlock.archive_paths(Settings(settings)) == expected
+
+
+# --- Real crawls ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def slow_replica():
+    """A replica slow enough (0.1 s a page) that a crawl is still running when the test acts on it."""
+    from tests.runs import Replica
+
+    site = Replica(articles=40, faults=False, delay=0.1)
+    yield site
+    site.close()
+
+
+def _fingerprint(db):
+    import hashlib
+
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(db.parent.iterdir())
+        if path.name.startswith(db.name)
+    }
+
+
+@pytest.mark.slow
+def test_second_crawl_on_a_held_archive_exits_4_without_touching_it(slow_replica, tmp_path):
+    from tests.runs import crawl, runs, start, wait_for_lock
+
+    db = tmp_path / "archive.db"
+    assert crawl(slow_replica.base_url, db, "seed", "-a", "max_pages=1").returncode == 0
+    slow_replica.control("publish?n=3")
+    holder = start(slow_replica.base_url, db, "holder")
+    try:
+        wait_for_lock(db, holder.pid)
+        os.kill(holder.pid, signal.SIGSTOP)  # frozen mid-run: the archive's bytes cannot change under us
+        with open(f"{db}.lock") as f:
+            started = runlock.Holder.parse(f.read()).started
+        before = _fingerprint(db)
+        second = crawl(slow_replica.base_url, db, "second")
+        assert second.returncode == 4, second.log[-3000:]
+        assert (
+            f"ERROR: another rtarabic run (pid {holder.pid}, started {started}) holds {db}.lock; exiting"
+            in (second.log)
+        )
+        assert _fingerprint(db) == before
+        assert not (tmp_path / "second.jsonl").exists() and not (tmp_path / "second-stats.json").exists()
+    finally:
+        os.kill(holder.pid, signal.SIGCONT)
+    assert holder.wait(timeout=120) == 0, (tmp_path / "holder.log").read_text()[-3000:]
+    assert [row["exit_status"] for row in runs(db)] == [0, 0]  # seed and holder; nothing from the refused run
+
+
+@pytest.mark.slow
+def test_lock_of_a_killed_crawl_is_taken_over(slow_replica, tmp_path):
+    from tests.runs import crawl, start, wait_for_lock
+
+    db = tmp_path / "archive.db"
+    killed = start(slow_replica.base_url, db, "killed")
+    wait_for_lock(db, killed.pid)
+    os.kill(killed.pid, signal.SIGKILL)
+    assert killed.wait() == -signal.SIGKILL
+    with open(f"{db}.lock") as f:
+        stale = runlock.Holder.parse(f.read())
+    assert stale.pid == killed.pid
+
+    result = crawl(slow_replica.base_url, db, "next")
+    assert result.returncode == 0, result.log[-3000:]
+    assert (
+        f"WARNING: stale lock from pid {killed.pid} (started {stale.started} on {stale.host}) on {db}.lock taken over"
+        in result.log
+    )
+    with open(f"{db}.lock") as f:
+        assert f.read() == ""  # released cleanly this time
