@@ -1,0 +1,55 @@
+"""Command line: ``python -m tests.replica --port PORT [options]``.
+
+Prints exactly one line, the base URL (``http://127.0.0.1:PORT``), once the
+server listens, then serves until interrupted.
+"""
+
+import argparse
+import sys
+
+from .generator import Site
+from .server import serve
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tests.replica", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 = any free port")
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--now", help="ISO date of the newest moment (default: now, to the minute)")
+    parser.add_argument("--faults", dest="faults", action="store_true", default=True,
+                        help="designate the fault articles (the default)")
+    parser.add_argument("--no-faults", dest="faults", action="store_false", help="a fault-free site")
+    parser.add_argument("--layout-drift", action="store_true", help="serve articles in an unknown redesign")
+    parser.add_argument("--ddos-guard", action="store_true", help="answer every article with the 403 interstitial")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before every answer")
+    parser.add_argument("--slow-delay", type=float, default=1.0, help="seconds the 'slow' fault articles wait")
+    parser.add_argument("--sitemap-limit", type=int, default=None, help="URLs per yearly sitemap file")
+    parser.add_argument("--dump-truth", metavar="PATH", help="also write the truth JSON to PATH")
+    return parser
+
+
+def site_from_args(args) -> Site:
+    return Site(articles=args.articles, seed=args.seed, now=args.now, faults=args.faults,
+                layout_drift=args.layout_drift, slow_delay=args.slow_delay, sitemap_limit=args.sitemap_limit)
+
+
+def main(argv=None) -> None:
+    args = build_parser().parse_args(argv)
+    site = site_from_args(args)
+    server = serve(site, args.host, args.port, delay=args.delay, block=args.ddos_guard)
+    if args.dump_truth:
+        site.dump_truth(args.dump_truth)
+    print(server.base_url, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,305 @@
+"""The replica's HTTP server: routes, faults and the ``/_replica/`` control endpoints.
+
+Paths are served whatever the Host header says, so links to the mirror host
+(rtarabic.com) or arabic.rt.com work once a crawler maps them to the base URL.
+
+Control endpoints (GET or POST, JSON answers; robots.txt disallows them):
+
+- ``/_replica/publish?n=K``      K new articles at the top of listings and feeds -> {"ids": [...]}
+- ``/_replica/edit?id=ID``       new body text and modified date, same id -> the new truth
+- ``/_replica/republish?id=ID``  same title/lead/body under a new id -> {"id": new}
+- ``/_replica/drift?on=1|0``     serve article pages in an unknown redesign
+- ``/_replica/block?on=1|0``     answer every article page with the DDoS-Guard 403
+- ``/_replica/stats``            {"total", "by_kind": {...}, "by_path": {...}}
+- ``/_replica/reset-stats``      zero the counters (and re-arm the 500-once faults)
+- ``/_replica/truth.json``       the whole truth (``Site.truth_document()``)
+- ``/_replica/truth?id=ID``      one article's truth + "replica" details
+"""
+
+import json
+import re
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import pages
+from .generator import SECTIONS, TAG_NAMES, Site
+
+ARTICLE_PATH = re.compile(r"^/(?P<section>[a-z_]+)/(?P<id>\d+)(?:-(?P<slug>[^/]*))?(?P<tail>/amp/?|/)?$")
+OTHER_PATH = re.compile(r"^/(?P<kind>prg|video|photolines)/(?P<rest>.+?)(?P<amp>/amp/?)?$")
+LISTING_PATH = re.compile(r"^/listing/(?P<filter>[^/]+)/(?:no)?prepare/(?P<template>[^/]+)/(?P<limit>\d+)/(?P<page>\d+)/?$")
+SITEMAP_PATH = re.compile(r"^/(?P<name>sitemap_\d{4}(?:_\d+)?\.xml)$")
+SHORT_PATH = re.compile(r"^/(?P<code>[0-9a-z]{4})$")
+
+
+class ReplicaServer(ThreadingHTTPServer):
+    """A threading HTTP server holding the ``Site`` and the request counters."""
+
+    daemon_threads = True
+    request_queue_size = 256
+
+    def __init__(self, address, site: Site, *, delay: float = 0.0, block: bool = False):
+        super().__init__(address, ReplicaHandler)
+        self.site = site
+        self.delay = delay
+        self.block = block
+        self.stats_lock = threading.Lock()
+        self.by_kind: Counter = Counter()
+        self.by_path: Counter = Counter()
+        self.failed_once: set[int] = set()
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def count(self, kind: str, path: str) -> None:
+        with self.stats_lock:
+            self.by_kind[kind] += 1
+            self.by_path[path] += 1
+
+    def stats(self) -> dict:
+        with self.stats_lock:
+            return {"total": sum(self.by_kind.values()), "by_kind": dict(self.by_kind), "by_path": dict(self.by_path)}
+
+    def reset_stats(self) -> None:
+        with self.stats_lock:
+            self.by_kind.clear()
+            self.by_path.clear()
+            self.failed_once.clear()
+
+
+class ReplicaHandler(BaseHTTPRequestHandler):
+    server: ReplicaServer
+    protocol_version = "HTTP/1.1"
+    server_version = "nginx"
+    sys_version = ""
+
+    def log_message(self, format, *args):  # noqa: A002 - keep the test output quiet
+        pass
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_POST(self):
+        self.do_GET()
+
+    def do_GET(self):
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        self.query = parse_qs(parts.query)
+        try:
+            if path.startswith("/_replica/"):
+                return self.control(path[len("/_replica/"):])
+            if self.server.delay:
+                time.sleep(self.server.delay)
+            self.route(path, parts.path)
+        except BrokenPipeError:
+            pass
+
+    # -- responses ------------------------------------------------------------------------------
+
+    def send(self, status: int, body: str | bytes, content_type: str = "text/html; charset=utf-8",
+             headers: dict | None = None, length: int | None = None) -> None:
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data) if length is None else length))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        if length is not None:
+            self.close_connection = True
+
+    def redirect(self, status: int, location: str) -> None:
+        self.send(status, "", headers={"Location": location})
+
+    def json(self, payload, status: int = 200) -> None:
+        self.send(status, json.dumps(payload, ensure_ascii=False), "application/json; charset=utf-8")
+
+    def not_found(self, status: int = 404) -> None:
+        self.send(status, pages.not_found_page(status))
+
+    # -- routing --------------------------------------------------------------------------------
+
+    def route(self, path: str, raw_path: str) -> None:
+        site = self.server.site
+        count = self.server.count
+        if path == "/":
+            count("other", raw_path)
+            return self.send(200, pages.home_page(site))
+        if path == "/robots.txt":
+            count("other", raw_path)
+            return self.send(200, pages.robots(site), "text/plain; charset=utf-8")
+        if path in ("/rss", "/rss/"):
+            count("rss", raw_path)
+            return self.send(200, pages.rss(site), "application/rss+xml; charset=utf-8")
+        match = re.match(r"^/rss/([a-z_]+)/?$", path)
+        if match and match[1] in SECTIONS:
+            count("rss", raw_path)
+            return self.send(200, pages.rss(site, match[1]), "application/rss+xml; charset=utf-8")
+        if path == "/sitemap.xml":
+            count("sitemap", raw_path)
+            return self.send(200, pages.sitemap_index(site), "application/xml; charset=utf-8")
+        match = SITEMAP_PATH.match(path)
+        if match:
+            count("sitemap", raw_path)
+            ids = pages.sitemap_files(site).get(match["name"])
+            if ids is None:
+                return self.not_found()
+            return self.send(200, pages.sitemap(site, ids), "application/xml; charset=utf-8")
+        match = LISTING_PATH.match(path)
+        if match:
+            count("listing", raw_path)
+            return self.listing(match)
+        match = re.match(r"^/tags/([^/]+)/?$", path)
+        if match:
+            count("tag", raw_path)
+            if match[1] not in TAG_NAMES:
+                return self.not_found()
+            return self.send(200, pages.tag_page(site, match[1]))
+        match = re.match(r"^/([a-z_]+)/?$", path)
+        if match and match[1] in SECTIONS:
+            count("section", raw_path)
+            return self.send(200, pages.section_page(site, match[1]))
+        match = ARTICLE_PATH.match(path)
+        if match and match["section"] in SECTIONS and site.is_article(int(match["id"])):
+            amp = bool(match["tail"] and match["tail"].startswith("/amp"))
+            count("amp" if amp else "article", raw_path)
+            return self.article(int(match["id"]), amp, path, match)
+        count("other", raw_path)
+        match = SHORT_PATH.match(path)
+        if match and site.lookup_code(match["code"]):
+            return self.redirect(302, site.path(site.lookup_code(match["code"])))
+        if path in ("/live", "/live/"):
+            return self.send(200, pages.live_page(site))
+        if path.rstrip("/") in ("/prg", "/video", "/photolines"):
+            return self.send(200, pages.others_index(site, path.strip("/")))
+        match = OTHER_PATH.match(path)
+        if match:
+            other = self.find_other(match["kind"], match["rest"])
+            if other:
+                return self.send(200, pages.other_page(site, other, amp=bool(match["amp"])))
+        return self.not_found()
+
+    def find_other(self, kind: str, rest: str):
+        numbers = re.findall(r"\d+", rest)
+        for number in numbers:
+            other = self.server.site.others.get(int(number))
+            if other and other.kind == kind:
+                return other
+        return None
+
+    def listing(self, match) -> None:
+        site = self.server.site
+        pairs = match["filter"].split(".")
+        criteria = dict(zip(pairs[::2], pairs[1::2], strict=False))
+        if "tag" in criteria:
+            ids = site.by_tag.get(criteria["tag"])
+        elif "category" in criteria:
+            ids = site.by_section.get(criteria["category"])
+        elif criteria.get("type") == "News":
+            ids = site.ids
+        else:
+            ids = None
+        if ids is None:
+            return self.not_found()
+        chosen = site.listing(ids, int(match["page"]), min(int(match["limit"]), 50))
+        self.send(200, pages.listing_items(site, chosen, criteria.get("category")) if chosen else "")
+
+    # -- articles and their faults --------------------------------------------------------------
+
+    def article(self, article_id: int, amp: bool, path: str, match) -> None:
+        site = self.server.site
+        entry = site.entries[article_id]
+        fault = entry.fault
+        if self.server.block or fault == "ddos_guard":
+            return self.send(403, pages.ddos_guard_page(), headers={
+                "Server": "ddos-guard", "Set-Cookie": "__ddg1_=Xq7rYBnVXxq0PIZ1mFtP; Path=/; HttpOnly",
+                "Cache-Control": "no-store"})
+        if fault == "gone404":
+            return self.not_found(404)
+        if fault == "gone410":
+            return self.not_found(410)
+        if fault == "error500_once":
+            with self.server.stats_lock:
+                first = article_id not in self.server.failed_once
+                self.server.failed_once.add(article_id)
+            if first:
+                return self.send(500, "<html><body><h1>500 Internal Server Error</h1></body></html>")
+        if fault in ("redirect_chain", "redirect_loop"):
+            is_news_form = match["section"] == "news" and not match["slug"] and entry.section != "news"
+            if fault == "redirect_loop":
+                return self.redirect(301, site.path(article_id) if is_news_form else f"/news/{article_id}")
+            if is_news_form:
+                return self.redirect(302, site.path(article_id) + "?hop=2")
+            if "hop" not in self.query:
+                return self.redirect(301, f"/news/{article_id}")
+        if fault == "slow":
+            time.sleep(site.slow_delay)
+        drift = site.layout_drift
+        if fault == "charset_cp1256_body":
+            html = pages.article_page(site, article_id, amp=amp, drift=drift, charset="windows-1256")
+            return self.send(200, html.encode("windows-1256", errors="xmlcharrefreplace"), "text/html")
+        html = pages.article_page(site, article_id, amp=amp, drift=drift)
+        if fault == "charset_header_cp1256":
+            return self.send(200, html, "text/html; charset=windows-1256")
+        if fault == "charset_header_latin1":
+            return self.send(200, html, "text/html; charset=iso-8859-1")
+        if fault == "truncated":
+            cut = html.index("</p>", html.index('class="intro"')) + 40
+            return self.send(200, html[:cut])
+        if fault == "dataloss":
+            data = html.encode("utf-8")
+            return self.send(200, data[: len(data) // 2], length=len(data))
+        self.send(200, html)
+
+    # -- control --------------------------------------------------------------------------------
+
+    def _arg(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[0] if values else default
+
+    def control(self, command: str) -> None:
+        site = self.server.site
+        if command == "stats":
+            return self.json(self.server.stats())
+        if command == "reset-stats":
+            self.server.reset_stats()
+            return self.json({"ok": True})
+        if command == "truth.json":
+            with site.lock:
+                return self.json(site.truth_document())
+        if command == "truth":
+            article_id = int(self._arg("id", "0"))
+            if not site.is_article(article_id):
+                return self.json({"error": "unknown id"}, 404)
+            return self.json(site.truth(article_id) | {"replica": site.details(article_id)})
+        if command == "publish":
+            return self.json({"ids": site.publish(int(self._arg("n", "1")))})
+        if command in ("edit", "republish"):
+            article_id = int(self._arg("id", "0"))
+            if not site.is_article(article_id):
+                return self.json({"error": "unknown id"}, 404)
+            if command == "edit":
+                return self.json(site.edit(article_id))
+            return self.json({"id": site.republish(article_id)})
+        if command == "drift":
+            site.set_drift(self._arg("on", "1") == "1")
+            return self.json({"layout_drift": site.layout_drift})
+        if command == "block":
+            self.server.block = self._arg("on", "1") == "1"
+            return self.json({"block": self.server.block})
+        return self.json({"error": f"unknown command {command}"}, 404)
+
+
+def serve(site: Site, host: str = "127.0.0.1", port: int = 0, *, delay: float = 0.0,
+          block: bool = False) -> ReplicaServer:
+    """Bind (port 0 = any free port) and set ``site.base_url``; call ``serve_forever()`` next."""
+    server = ReplicaServer((host, port), site, delay=delay, block=block)
+    site.base_url = server.base_url
+    return server
