@@ -23,6 +23,7 @@ Decisions:
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
@@ -53,10 +54,12 @@ _FURNITURE = re.compile(
 )
 # Labels that recommendation cards put before the other article's headline.
 _CARD_LABEL = re.compile(r"^(?:[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)|Read more)\s*[:：]?\s*")
-_DOCUMENT_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
+# Quick screen before the URL grammar: an article link has /<section>/<digits> in it.
+_MAY_BE_ARTICLE = re.compile(r"/[a-z_]+/[0-9]")
 _UNFOLLOWED_SCHEMES = ("javascript:", "mailto:", "data:", "tel:")
 _NON_ARTICLE_OG_TYPES = ("video", "music", "website", "profile")
-_INTERSTITIAL_HINT = re.compile(rb"ddos-guard|ddos_guard|checking your browser", re.IGNORECASE)
+_INTERSTITIAL_HINTS = (b"ddos", b"DDoS", b"DDOS", b"Checking your browser")
+_DOCUMENT_ENDS = (b"</html", b"</HTML", b"</body", b"</BODY")
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
 _HAS_FOLLOWING = L.xpath("boolean(following::*[not(self::script or self::style)])")
@@ -201,7 +204,7 @@ def is_interstitial(raw: bytes, doc) -> bool:
     A cheap byte scan first; then the markers must be in the page's title or
     scripts, so an article that merely mentions DDoS-Guard is not taken for one.
     """
-    return bool(_INTERSTITIAL_HINT.search(raw)) and (doc is None or bool(L.INTERSTITIAL(doc)))
+    return any(hint in raw for hint in _INTERSTITIAL_HINTS) and (doc is None or bool(L.INTERSTITIAL(doc)))
 
 
 def is_truncated(raw: bytes, doc, layout: L.Layout | None) -> bool:
@@ -213,7 +216,7 @@ def is_truncated(raw: bytes, doc, layout: L.Layout | None) -> bool:
     body) is present and some page block follows it; a cut inside the body, or
     anywhere before the end of the tags block, is reported as truncation.
     """
-    if _DOCUMENT_END.search(raw):
+    if any(end in raw for end in _DOCUMENT_ENDS):
         return False
     if doc is None or layout is None:
         return True
@@ -304,23 +307,31 @@ def _section_name(layout, doc, section: str, breadcrumbs: dict) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
+def _linked_article(href: str, base_url: str) -> tuple[str, int, str | None] | None:
+    """``article_parts`` of a link, memoised: sidebars repeat the same links page after page."""
+    return article_parts(href, base_url) if _MAY_BE_ARTICLE.search(href) else None
+
+
 def _headlines(doc, own_id: int | None, own_paragraphs: list, base_url: str) -> list[str]:
     """Texts of links to other articles (and story cards) outside the article's own paragraphs."""
-    own = set(own_paragraphs)
+    own_links = {a for p in own_paragraphs for a in p.iter("a")}
     found, seen = [], set()
     for a in L.ALL_LINKS(doc):
-        if own and any(ancestor in own for ancestor in a.iterancestors()):
+        if a in own_links:
             continue
-        href = a.get("href", "")
-        parts = article_parts(href, base_url)
+        parts = _linked_article(a.get("href", ""), base_url)
         if parts is None and not L.STORY_LINK(a):
             continue
         if parts is not None and parts[1] == own_id:
             continue
-        # A card's title element holds the headline without the card's label.
-        nodes = [node for selector in L.CARD_TITLES for node in selector(a)] + [a]
-        texts = (_CARD_LABEL.sub("", normalize("".join(L.VISIBLE_TEXT(node)))) for node in nodes)
-        text = next(filter(None, texts), "")
+        if len(a):
+            # A card's title element holds the headline without the card's label.
+            nodes = [node for selector in L.CARD_TITLES for node in selector(a)] + [a]
+            texts = (_CARD_LABEL.sub("", normalize("".join(L.VISIBLE_TEXT(node)))) for node in nodes)
+            text = next(filter(None, texts), "")
+        else:
+            text = normalize(a.text)
         if text and text not in seen:
             seen.add(text)
             found.append(text)

@@ -24,9 +24,18 @@ from lxml.etree import XPath
 _TRANSLATOR = HTMLTranslator()
 
 
+# cssselect tests a class with concat/normalize-space on every element; a plain
+# contains() first lets XPath skip most elements cheaply (same result).
+_CLASS_TEST = re.compile(r"contains\(concat\(' ', normalize-space\(@class\), ' '\), ' ([^' ]+) '\)")
+
+
+def _translate(expression: str) -> str:
+    return _CLASS_TEST.sub(r"(contains(@class, '\1') and \g<0>)", _TRANSLATOR.css_to_xpath(expression))
+
+
 def css(expression: str) -> XPath:
     """A CSS selector compiled to XPath, evaluated from the element it is called on."""
-    return XPath(_TRANSLATOR.css_to_xpath(expression))
+    return XPath(_translate(expression))
 
 
 def xpath(expression: str) -> XPath:
@@ -35,13 +44,16 @@ def xpath(expression: str) -> XPath:
 
 
 def meta(name: str) -> XPath:
-    """The ``content`` of ``<meta name=...>`` or ``<meta property=...>``."""
-    return XPath(f"//meta[@name='{name}' or @property='{name}']/@content")
+    """The ``content`` of ``<meta name=...>`` or ``<meta property=...>``.
+
+    An absolute path into ``<head>``: a ``//meta`` search would walk the whole page.
+    """
+    return XPath(f"/html/head/meta[@name='{name}' or @property='{name}']/@content")
 
 
 def has(*expressions: str) -> XPath:
     """A boolean XPath: true when every CSS ``expressions`` matches somewhere in the page."""
-    return XPath(" and ".join(f"boolean({_TRANSLATOR.css_to_xpath(e)})" for e in expressions))
+    return XPath(" and ".join(f"boolean({_translate(e)})" for e in expressions))
 
 
 Chain = tuple[XPath, ...]
@@ -211,12 +223,12 @@ FALLBACK = Layout(
 )
 
 #: The ``<title>`` element, whose text ends with this suffix on every page.
-DOCUMENT_TITLE = xpath("//title")
+DOCUMENT_TITLE = xpath("/html/head/title")
 TITLE_SUFFIXES = (" - RT Arabic", " | RT Arabic", " - آر تي عربي")
 
 #: Links that name the page's canonical address, tried in this order.
-CANONICAL_LINKS = (xpath("//link[@rel='canonical']/@href"), meta("og:url"),
-                   xpath("//link[@rel='amphtml']/@href"))
+CANONICAL_LINKS = (xpath("/html/head/link[@rel='canonical']/@href"), meta("og:url"),
+                   xpath("/html/head/link[@rel='amphtml']/@href"))
 
 JSON_LD = xpath("//script[@type='application/ld+json']/text()")
 OG_TYPE = meta("og:type")
