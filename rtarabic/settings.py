@@ -145,3 +145,25 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 EXTENSIONS["rtarabic.statsfile.StatsFile"] = 900
+
+# --- The SQLite archive (rtarabic/archive.py, rtarabic/feeds.py) -----------------
+
+# sqlite:///abs/path.db (or sqlite:relative/path.db) feeds write the archive;
+# "-o sqlite:///x.db" works without a ":sqlite" suffix through the "db" format.
+FEED_STORAGES = {"sqlite": "rtarabic.feeds.SQLiteFeedStorage"}
+FEED_EXPORTERS = {"sqlite": "rtarabic.feeds.SQLiteItemExporter", "db": "rtarabic.feeds.SQLiteItemExporter"}
+
+# The JSON Lines feed holds exactly the archive's fields (never page_headlines).
+from rtarabic.items import EXPORT_FIELDS  # noqa: E402
+
+FEED_EXPORT_FIELDS = EXPORT_FIELDS
+
+# Derives FEEDS from RTARABIC_DB and RTARABIC_JSONL after -s overrides (an empty
+# value leaves that feed out); -o/-O or FEEDS replace these defaults. Overwriting
+# the archive (-O sqlite:...) is refused: it only grows, by upserts per article id.
+ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0}
+
+# Articles written per archive transaction, and the longest an article waits in
+# memory before its batch is written (so Datasette sees a slow crawl's articles).
+RTARABIC_DB_BATCH_SIZE = 100
+RTARABIC_DB_BATCH_SECONDS = 5.0

@@ -1,0 +1,320 @@
+"""The SQLite archive: every article once, its earlier versions, and each run.
+
+Plain Python, usable without Scrapy (``rtarabic.feeds`` adapts it to Scrapy's
+feed exports). Tables, all created here with sqlite-utils:
+
+- ``articles``: one row per article id, every ``EXPORT_FIELDS`` column
+  (``tags``, ``image``, ``links`` as JSON text) plus ``first_seen``,
+  ``last_seen`` and ``revision_count``;
+- ``tags`` and ``article_tags``: the tags, many-to-many;
+- ``revisions``: the version an article had before each content_hash change;
+- ``aliases``: other ids and URLs under which an archived article was seen;
+- ``runs``: one row per crawl;
+- ``articles_search``: FTS5 over the normalised (``rtarabic.arabic``) title,
+  summary and body, rowid = article id.
+
+Writes never delete an article and never replace the file. Each call of
+:meth:`Archive.upsert_articles` is one transaction, so an article's row, tags,
+revision and search row are stored together or not at all. The database runs
+in WAL mode, so readers (Datasette) work while a crawl writes.
+"""
+
+import json
+import sqlite3
+import typing
+from dataclasses import fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+from itemadapter import ItemAdapter
+
+from rtarabic.arabic import fts_query, normalize_arabic, register_functions
+from rtarabic.items import EXPORT_FIELDS, ArticleItem
+
+#: Milliseconds a connection waits for another one's lock before failing.
+BUSY_TIMEOUT_MS = 30_000
+
+#: Columns stored as JSON text.
+JSON_FIELDS = ("tags", "image", "links")
+
+#: Columns a revision keeps of the version it replaces.
+REVISION_FIELDS = ("content_hash", "title", "summary", "body", "modified")
+
+#: Count columns of ``runs`` that :meth:`Archive.finish_run` fills.
+RUN_COUNTS = ("new", "updated", "unchanged", "dropped", "failed", "blocked", "requests", "exit_status")
+
+SEARCH_FIELDS = ("title", "summary", "body")
+
+
+def _column_type(annotation) -> type:
+    base = {a for a in typing.get_args(annotation) if a is not type(None)} or {annotation}
+    (base,) = base
+    return int if base is int else str
+
+
+#: ``articles`` columns and types, derived from the item.
+ARTICLE_COLUMNS = {
+    **{f.name: _column_type(f.type) for f in fields(ArticleItem) if f.name in EXPORT_FIELDS},
+    "first_seen": str,
+    "last_seen": str,
+    "revision_count": int,
+}
+
+
+def utc_now() -> str:
+    """The current UTC time as the archive writes it: ``2024-03-12T08:15:00+00:00``."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def article_row(item) -> dict:
+    """The ``articles`` columns of an item (``ArticleItem``, dict or any item).
+
+    Example::
+
+        article_row(item)["tags"]  # '[{"name": "مصر", "slug": "egypt"}]'
+
+    :param item: an exported article
+    """
+    adapter = ItemAdapter(item)
+    row = {name: adapter.get(name) for name in EXPORT_FIELDS}
+    for name in JSON_FIELDS:
+        if row[name] is not None:
+            row[name] = json.dumps(row[name], ensure_ascii=False)
+    return row
+
+
+def search_row(row: dict) -> tuple:
+    """The normalised ``(title, summary, body)`` indexed for ``row``."""
+    return tuple(normalize_arabic(row.get(name)) for name in SEARCH_FIELDS)
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A connection to the archive file with our pragmas and SQL functions.
+
+    :param path: the SQLite file (created if missing, never truncated)
+    """
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    register_functions(conn)
+    return conn
+
+
+class Archive:
+    """The archive in one SQLite file.
+
+    Example::
+
+        archive = Archive("output/rtarabic.db")
+        archive.upsert_articles([item])  # {'new': 1, 'updated': 0, 'unchanged': 0, 'aliases': 0}
+        archive.search("محمد")
+
+    :param path: the SQLite file; created with every table if missing
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if self.path.parent:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(connect(self.path))
+        self.db.enable_wal()
+        # WAL + NORMAL survives a killed process; only power loss may drop the
+        # last commits, never corrupt the file.
+        self.db.execute("PRAGMA synchronous = NORMAL")
+        ensure_schema(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- reading -----------------------------------------------------------------
+
+    def known_ids(self) -> set[int]:
+        """Every archived article id."""
+        return {row[0] for row in self.db.execute("select id from articles")}
+
+    def recent_ids(self, since_iso: str) -> set[int]:
+        """Ids of articles published at or after ``since_iso`` (ISO 8601 UTC)."""
+        sql = "select id from articles where published >= ?"
+        return {row[0] for row in self.db.execute(sql, [since_iso])}
+
+    def known_hashes(self) -> dict[str, int]:
+        """``content_hash -> id`` of every archived article."""
+        return dict(self.db.execute("select content_hash, id from articles"))
+
+    def search(self, query: str, *, prefix: bool = False, limit: int = 50) -> list[dict]:
+        """Articles matching every word of ``query``, best first.
+
+        The query is normalised like the index (``rtarabic.arabic``), so
+        ``مُحَمَّد``, ``محمد`` and ``ومحمد`` find the same articles.
+
+        :param query: the user's words (FTS5 syntax is not interpreted)
+        :param prefix: match words starting with each query word
+        :param limit: most rows returned
+        """
+        match = fts_query(query, prefix=prefix)
+        if not match:
+            return []
+        sql = (
+            "select articles.* from articles_search"
+            " join articles on articles.id = articles_search.rowid"
+            " where articles_search match ? order by articles_search.rank limit ?"
+        )
+        return list(self.db.query(sql, [match, limit]))
+
+    # --- writing -----------------------------------------------------------------
+
+    def upsert_articles(self, items, *, aliases=()) -> dict[str, int]:
+        """Insert or update ``items`` (and record ``aliases``) in one transaction.
+
+        A new id is inserted; a changed ``content_hash`` moves the stored
+        version into ``revisions`` and updates the row; an unchanged one only
+        refreshes ``last_seen`` and the other fields.
+
+        Example::
+
+            archive.upsert_articles([item, edited_item])  # {'new': 1, 'updated': 1, 'unchanged': 0, 'aliases': 0}
+
+        :param items: articles (``ArticleItem`` or dicts with every exported field)
+        :param aliases: ``(article_id, alias, kind)`` tuples stored in the same transaction
+        :return: counts ``{"new", "updated", "unchanged", "aliases"}`` (aliases: those not known before)
+        """
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0}
+        with self.db.atomic():
+            for item in items:
+                counts[self._upsert_one(article_row(item))] += 1
+            for article_id, alias, kind in aliases:
+                counts["aliases"] += self._insert_alias(article_id, alias, kind)
+        return counts
+
+    def _upsert_one(self, row: dict) -> str:
+        seen = row.get("crawled_at") or utc_now()
+        try:
+            old = self.db.table("articles").get(row["id"])
+        except sqlite_utils.db.NotFoundError:
+            old = None
+        if old is None:
+            outcome, first_seen, revisions = "new", seen, 0
+        else:
+            first_seen, revisions = old["first_seen"], old["revision_count"]
+            outcome = "unchanged" if old["content_hash"] == row["content_hash"] else "updated"
+        if outcome == "updated":
+            revision = {name: old[name] for name in REVISION_FIELDS}
+            self.db.table("revisions").insert({"article_id": row["id"], **revision, "replaced_at": seen})
+            revisions += 1
+        full = {**row, "first_seen": first_seen, "last_seen": seen, "revision_count": revisions}
+        self.db.table("articles").upsert(full, pk="id")
+        self._store_tags(row["id"], json.loads(row["tags"] or "[]"))
+        if old is None or search_row(old) != search_row(row):
+            self._store_search(row)
+        return outcome
+
+    def _store_tags(self, article_id: int, tags: list[dict]) -> None:
+        if tags:
+            self.db.table("tags").upsert_all(tags, pk="slug")
+        self.db.execute("delete from article_tags where article_id = ?", [article_id])
+        links = [{"article_id": article_id, "tag_slug": tag["slug"]} for tag in tags]
+        self.db.table("article_tags").insert_all(links, pk=("article_id", "tag_slug"), ignore=True)
+
+    def _store_search(self, row: dict) -> None:
+        self.db.execute("delete from articles_search where rowid = ?", [row["id"]])
+        self.db.execute(
+            "insert into articles_search (rowid, title, summary, body) values (?, ?, ?, ?)",
+            [row["id"], *search_row(row)],
+        )
+
+    def add_alias(self, article_id: int, alias: str | int, kind: str) -> bool:
+        """Record that ``alias`` (another id or URL) names article ``article_id``.
+
+        :param article_id: the archived article
+        :param alias: the other id (stored as text) or URL
+        :param kind: ``"id"`` or ``"url"``
+        :return: whether the alias was new
+        """
+        with self.db.atomic():
+            return self._insert_alias(article_id, alias, kind)
+
+    def _insert_alias(self, article_id: int, alias: str | int, kind: str) -> bool:
+        if kind not in ("id", "url"):
+            raise ValueError(f"alias kind must be 'id' or 'url', not {kind!r}")
+        alias = str(alias)
+        if alias == str(article_id):
+            return False
+        cursor = self.db.execute(
+            "insert or ignore into aliases (alias, kind, article_id, first_seen) values (?, ?, ?, ?)",
+            [alias, kind, article_id, utc_now()],
+        )
+        return cursor.rowcount == 1
+
+    def start_run(self, arguments: dict | None = None, *, started: str | None = None) -> int:
+        """Open a ``runs`` row and return its id.
+
+        :param arguments: what the run was asked to do (stored as JSON)
+        :param started: ISO 8601 UTC start time (default: now)
+        """
+        with self.db.atomic():
+            table = self.db.table("runs")
+            table.insert({"started": started or utc_now(), "arguments": json.dumps(arguments or {}, ensure_ascii=False)})
+            return table.last_pk
+
+    def finish_run(self, run_id: int, *, finish_reason: str | None = None, summary=None, **counts) -> None:
+        """Close run ``run_id``: finish time, reason and counts.
+
+        :param run_id: from :meth:`start_run`
+        :param finish_reason: Scrapy's finish reason
+        :param summary: free text or JSON-able value
+        :param counts: any of ``new updated unchanged dropped failed blocked requests exit_status``
+        """
+        unknown = set(counts) - set(RUN_COUNTS)
+        if unknown:
+            raise TypeError(f"unknown run counts: {sorted(unknown)}")
+        if summary is not None and not isinstance(summary, str):
+            summary = json.dumps(summary, ensure_ascii=False)
+        values = {"finished": utc_now(), "finish_reason": finish_reason, "summary": summary, **counts}
+        with self.db.atomic():
+            self.db.table("runs").update(run_id, {k: v for k, v in values.items() if v is not None})
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create every archive table and index that ``db`` lacks (idempotent)."""
+    with db.atomic():
+        db.table("articles").create(
+            ARTICLE_COLUMNS, pk="id", not_null={"url", "title", "body", "content_hash"}, if_not_exists=True
+        )
+        db.table("tags").create({"slug": str, "name": str}, pk="slug", if_not_exists=True)
+        db.table("article_tags").create(
+            {"article_id": int, "tag_slug": str},
+            pk=("article_id", "tag_slug"),
+            foreign_keys=[("article_id", "articles", "id"), ("tag_slug", "tags", "slug")],
+            if_not_exists=True,
+        )
+        db.table("revisions").create(
+            {"id": int, "article_id": int, **{name: ARTICLE_COLUMNS[name] for name in REVISION_FIELDS},
+             "replaced_at": str},
+            pk="id",
+            foreign_keys=[("article_id", "articles", "id")],
+            if_not_exists=True,
+        )
+        db.table("aliases").create(
+            {"alias": str, "kind": str, "article_id": int, "first_seen": str},
+            pk="alias",
+            foreign_keys=[("article_id", "articles", "id")],
+            if_not_exists=True,
+        )
+        db.table("runs").create(
+            {"id": int, "started": str, "finished": str, "arguments": str, "finish_reason": str,
+             **{name: int for name in RUN_COUNTS if name != "exit_status"}, "exit_status": int, "summary": str},
+            pk="id",
+            if_not_exists=True,
+        )
+        for table, columns in (
+            ("articles", ["published"]),
+            ("articles", ["section"]),
+            ("article_tags", ["tag_slug"]),
+            ("revisions", ["article_id"]),
+            ("aliases", ["article_id"]),
+        ):
+            db.table(table).create_index(columns, if_not_exists=True)
+        db.execute(
+            "create virtual table if not exists articles_search"
+            f" using fts5({', '.join(SEARCH_FIELDS)}, tokenize = 'unicode61')"
+        )

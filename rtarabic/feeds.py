@@ -1,0 +1,289 @@
+"""Scrapy feed export into the SQLite archive (``rtarabic.archive``).
+
+- ``SQLiteFeedStorage`` (scheme ``sqlite``) opens the archive, never a plain
+  file: a Scrapy exporter would get a binary file that ``-O`` truncates.
+  ``sqlite:///abs/path.db`` names an absolute path (like ``file:///``),
+  ``sqlite:relative/path.db`` a relative one.
+- ``SQLiteItemExporter`` (formats ``sqlite`` and ``db``, the latter so that
+  ``-o sqlite:///x.db`` needs no ``:sqlite`` suffix) hands items to the
+  storage's ``ArchiveSink``, which writes them in batches.
+- ``ArchiveFeeds``, an add-on (``ADDONS``), derives the default ``FEEDS`` from
+  ``RTARABIC_DB`` and ``RTARABIC_JSONL`` unless ``-o``/``-O``/``FEEDS`` chose
+  feeds, and routes any feed of the sqlite format through ``SQLiteFeedStorage``.
+
+Overwriting (``-O`` or ``overwrite: True``) an archive is refused with a
+``ValueError``: the archive only grows, every write is an upsert by id.
+Settings (defaults in ``rtarabic/settings.py``): ``RTARABIC_DB``,
+``RTARABIC_JSONL``, ``RTARABIC_DB_BATCH_SIZE``, ``RTARABIC_DB_BATCH_SECONDS``.
+"""
+
+import io
+import json
+import logging
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+from scrapy.exporters import BaseItemExporter
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from twisted.internet import task
+from w3lib.url import file_uri_to_path
+
+from rtarabic import health
+from rtarabic.archive import Archive
+from rtarabic.items import EXPORT_FIELDS
+from rtarabic.signals import article_alias
+
+logger = logging.getLogger(__name__)
+
+SCHEME = "sqlite"
+#: Feed formats written by ``SQLiteItemExporter``.
+FORMATS = ("sqlite", "db")
+
+
+def uri_to_path(uri: str) -> Path:
+    """The file named by a ``sqlite:`` feed URI.
+
+    Example::
+
+        uri_to_path("sqlite:///srv/rt/archive.db")  # PosixPath('/srv/rt/archive.db')
+
+    :param uri: ``sqlite:///absolute/path`` or ``sqlite:relative/path``
+    :raises ValueError: naming ``uri`` when it is not such a URI
+    """
+    scheme, _, rest = uri.partition(":")
+    if scheme != SCHEME or not rest:
+        raise ValueError(f"Not a sqlite feed URI: {uri!r} (expected sqlite:///absolute/path.db)")
+    if rest.startswith("//"):
+        rest = rest[2:]
+        if not rest.startswith("/"):
+            raise ValueError(
+                f"sqlite feed URI {uri!r} has a host part; use sqlite:///absolute/path.db or sqlite:relative/path.db"
+            )
+    if "?" in rest or "#" in rest:
+        raise ValueError(f"sqlite feed URI {uri!r}: query strings and fragments are not supported")
+    return Path(rest)
+
+
+def path_to_uri(path: str | Path) -> str:
+    """The ``sqlite:`` feed URI of a (possibly relative) path, made absolute."""
+    return f"{SCHEME}://{Path(path).absolute().as_posix()}"
+
+
+class ArchiveSink(io.RawIOBase):
+    """The "file" ``SQLiteFeedStorage.open`` returns: items in, batched upserts out.
+
+    Items and aliases wait in memory until ``batch_size`` items are pending or
+    the oldest has waited ``batch_seconds``; each batch is one transaction.
+
+    :param archive: the open archive
+    :param batch_size: most items per transaction
+    :param batch_seconds: longest time an item waits before it is written
+    :param stats: a Scrapy stats collector, or ``None``
+    """
+
+    def __init__(self, archive: Archive, *, batch_size: int, batch_seconds: float, stats=None):
+        super().__init__()
+        self.archive = archive
+        self.batch_size = max(1, batch_size)
+        self.batch_seconds = batch_seconds
+        self.stats = stats
+        self.totals = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0}
+        self._items: list = []
+        self._aliases: list[tuple] = []
+        self._oldest: float | None = None
+
+    def add_item(self, item) -> None:
+        self._items.append(item)
+        self._note_pending()
+        if len(self._items) >= self.batch_size:
+            self.flush()
+        else:
+            self.flush_if_due()
+
+    def add_alias(self, article_id: int, alias: str, kind: str) -> None:
+        self._aliases.append((article_id, alias, kind))
+        self._note_pending()
+
+    def _note_pending(self) -> None:
+        if self._oldest is None:
+            self._oldest = time.monotonic()
+
+    def flush_if_due(self) -> None:
+        if self._oldest is not None and time.monotonic() - self._oldest >= self.batch_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every pending item and alias in one transaction."""
+        if self.closed or not (self._items or self._aliases):
+            return
+        counts = self.archive.upsert_articles(self._items, aliases=self._aliases)
+        self._items, self._aliases, self._oldest = [], [], None
+        for key, value in counts.items():
+            self.totals[key] += value
+            if self.stats is not None and value:
+                self.stats.inc_value(f"rtarabic/archive/{key}", value)
+
+    def close(self) -> None:
+        if not self.closed:
+            self.flush()
+            self.archive.close()
+        super().close()
+
+
+class SQLiteItemExporter(BaseItemExporter):
+    """Exports items into the ``ArchiveSink`` of a ``sqlite:`` feed.
+
+    Every exported field is stored whatever ``FEED_EXPORT_FIELDS`` says: the
+    archive's columns are ``rtarabic.items.EXPORT_FIELDS``.
+    """
+
+    def __init__(self, file, **kwargs):
+        super().__init__(dont_fail=True, **kwargs)
+        if not isinstance(file, ArchiveSink):
+            raise ValueError("The sqlite feed format writes only to sqlite: feed URIs (sqlite:///path/archive.db)")
+        self.sink = file
+
+    def export_item(self, item) -> None:
+        self.sink.add_item(item)
+
+    def finish_exporting(self) -> None:
+        self.sink.flush()
+
+
+class SQLiteFeedStorage:
+    """Feed storage for ``sqlite:`` URIs: the archive file, opened for upserts.
+
+    :param uri: ``sqlite:///absolute/path.db`` or ``sqlite:relative/path.db``
+    :param feed_options: the feed's ``FEEDS`` options; ``overwrite`` is refused
+    """
+
+    def __init__(self, uri: str, *, feed_options: dict | None = None, batch_size: int = 100,
+                 batch_seconds: float = 5.0, crawler=None):
+        self.path = uri_to_path(uri)
+        if (feed_options or {}).get("overwrite"):
+            raise ValueError(
+                f"Refusing to overwrite the SQLite archive {uri} (-O or overwrite=True): the archive only "
+                "grows by upserts. Use -o to add this crawl to it, or delete the file yourself to start afresh."
+            )
+        self.batch_size = batch_size
+        self.batch_seconds = batch_seconds
+        self.crawler = crawler
+        self.sink: ArchiveSink | None = None
+        self.run_id: int | None = None
+        self._timer: task.LoopingCall | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, uri: str, *, feed_options: dict | None = None):
+        return cls(
+            uri,
+            feed_options=feed_options,
+            batch_size=crawler.settings.getint("RTARABIC_DB_BATCH_SIZE", 100),
+            batch_seconds=crawler.settings.getfloat("RTARABIC_DB_BATCH_SECONDS", 5.0),
+            crawler=crawler,
+        )
+
+    def open(self, spider) -> ArchiveSink:
+        archive = Archive(self.path)
+        stats = self.crawler.stats if self.crawler else None
+        self.run_id = archive.start_run(run_arguments(spider, self.crawler), started=_start_time(stats))
+        self.sink = ArchiveSink(archive, batch_size=self.batch_size, batch_seconds=self.batch_seconds, stats=stats)
+        if self.crawler:
+            self.crawler.signals.connect(self._alias_found, signal=article_alias)
+        self._timer = task.LoopingCall(self.sink.flush_if_due)
+        self._timer.start(max(self.batch_seconds, 0.1), now=False)
+        logger.info("Archiving into %(path)s (run %(run)s)", {"path": self.path, "run": self.run_id})
+        return self.sink
+
+    def _alias_found(self, article_id, alias, kind, **kwargs) -> None:
+        self.sink.add_alias(article_id, alias, kind)
+
+    def store(self, file: ArchiveSink) -> None:
+        # The sink's connection belongs to the reactor thread, so the last
+        # (small) batch is written here rather than in a worker thread.
+        if self._timer and self._timer.running:
+            self._timer.stop()
+        if self.crawler:
+            self.crawler.signals.disconnect(self._alias_found, signal=article_alias)
+        file.flush()
+        if self.crawler:
+            row = health.run_row(self.crawler.stats.get_stats(), self.crawler.settings, file.totals)
+        else:
+            row = {key: file.totals[key] for key in ("new", "updated", "unchanged")}
+        file.archive.finish_run(self.run_id, **row)
+        file.close()
+        logger.info("Archive run %(run)s: %(totals)s", {"run": self.run_id, "totals": file.totals})
+
+
+def _start_time(stats):
+    started = stats.get_value("start_time") if stats else None
+    return started.replace(microsecond=0).isoformat() if started else None
+
+
+def run_arguments(spider, crawler) -> dict:
+    """What a run was asked to do: spider, its ``-a`` arguments, ``-s``/``-o`` settings."""
+    arguments = {
+        key: value
+        for key, value in vars(spider).items()
+        if not key.startswith("_") and key != "name" and isinstance(value, str | int | float | bool)
+    }
+    settings = {}
+    if crawler:
+        cmdline = SETTINGS_PRIORITIES["cmdline"]
+        for name, value in crawler.settings.items():
+            if crawler.settings.getpriority(name) == cmdline:
+                value = value.copy_to_dict() if isinstance(value, BaseSettings) else value
+                settings[name] = json.loads(json.dumps(value, default=str))
+    return {"spider": spider.name, "arguments": arguments, "settings": settings}
+
+
+def default_feeds(settings) -> dict:
+    """``FEEDS`` for ``RTARABIC_DB`` (sqlite) and ``RTARABIC_JSONL`` (jsonlines); empty ones are left out."""
+    feeds = {}
+    if settings.get("RTARABIC_DB"):
+        feeds[path_to_uri(settings["RTARABIC_DB"])] = {"format": "sqlite", "store_empty": True}
+    if settings.get("RTARABIC_JSONL"):
+        feeds[settings["RTARABIC_JSONL"]] = {"format": "jsonlines", "encoding": "utf-8", "fields": EXPORT_FIELDS}
+    return feeds
+
+
+def route_sqlite_feeds(feeds: dict) -> dict:
+    """``feeds`` with every archive feed on a ``sqlite:`` URI in the ``sqlite`` format.
+
+    A path exported in the sqlite format (``-o archive.db``) would otherwise go
+    through Scrapy's file storage, which ``-O`` truncates.
+
+    :raises ValueError: for an archive feed on another storage (s3://, ftp://, ...)
+    """
+    routed = {}
+    for uri, options in feeds.items():
+        uri, options = str(uri), dict(options or {})
+        scheme = urlparse(uri).scheme
+        if options.get("format") in FORMATS or scheme == SCHEME:
+            if scheme == "file":
+                uri = path_to_uri(file_uri_to_path(uri))
+            elif not scheme:
+                uri = path_to_uri(uri)
+            elif scheme != SCHEME:
+                raise ValueError(f"The SQLite archive must be a local file (sqlite:///path.db), not {uri!r}")
+            options["format"] = "sqlite"
+            options.setdefault("store_empty", True)
+        routed[uri] = options
+    return routed
+
+
+class ArchiveFeeds:
+    """Add-on: the default feeds, derived from ``RTARABIC_DB`` and ``RTARABIC_JSONL``.
+
+    ``FEEDS`` is read when the crawler starts, after ``-s`` overrides, so a
+    value computed in ``settings.py`` would ignore ``-s RTARABIC_DB=...``.
+    Feeds chosen with ``-o``/``-O``, ``-s FEEDS=`` or ``FEEDS`` in settings or
+    ``custom_settings`` replace the defaults.
+    """
+
+    def update_settings(self, settings) -> None:
+        if settings.getpriority("FEEDS") > SETTINGS_PRIORITIES["default"] or settings.getdict("FEEDS"):
+            feeds, priority = route_sqlite_feeds(settings.getdict("FEEDS")), settings.getpriority("FEEDS")
+        else:
+            feeds, priority = default_feeds(settings), "addon"
+        settings.set("FEEDS", feeds, priority=priority)

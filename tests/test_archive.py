@@ -1,0 +1,238 @@
+"""Tests of the SQLite archive (rtarabic/archive.py) on real files."""
+
+import dataclasses
+import hashlib
+import json
+import sqlite3
+
+import pytest
+
+from rtarabic.archive import Archive
+from rtarabic.items import EXPORT_FIELDS, ArticleItem, schema_errors
+
+
+def article(id=1, title="ذهب مُحَمَّد إلى البيت", body="نص المقال الأول.\n\nفقرة ثانية.", **changes) -> ArticleItem:
+    fields = dict(
+        id=id,
+        url=f"https://arabic.rt.com/world/{id}-slug/",
+        section="world",
+        section_name="العالم",
+        title=title,
+        summary="ملخص الخبر",
+        body=body,
+        source="RT",
+        published="2024-03-12T08:00:00+00:00",
+        modified=None,
+        author=None,
+        tags=[{"name": "مصر", "slug": "egypt"}],
+        image={"url": "https://cdni.rt.com/a.jpg", "caption": "صورة", "credit": "رويترز"},
+        links=["https://example.org/x"],
+        word_count=len(body.split()),
+        content_hash=hashlib.sha256(f"{title}\n{body}".encode()).hexdigest(),
+        crawled_at="2024-03-12T09:00:00+00:00",
+    )
+    fields.update(changes)
+    if "content_hash" not in changes:
+        fields["content_hash"] = hashlib.sha256(f"{fields['title']}\n{fields['body']}".encode()).hexdigest()
+    return ArticleItem(**fields)
+
+
+@pytest.fixture
+def archive(tmp_path):
+    archive = Archive(tmp_path / "archive.db")
+    yield archive
+    archive.close()
+
+
+def exported(item: ArticleItem) -> dict:
+    row = dataclasses.asdict(item)
+    del row["page_headlines"]
+    return row
+
+
+def test_helper_articles_are_valid():
+    assert schema_errors(exported(article())) == []
+
+
+def test_schema(archive):
+    assert set(archive.db.table_names()) >= {
+        "articles", "tags", "article_tags", "revisions", "aliases", "runs", "articles_search"
+    }
+    columns = [c.name for c in archive.db.table("articles").columns]
+    assert columns == [*EXPORT_FIELDS, "first_seen", "last_seen", "revision_count"]
+    indexed = {tuple(index.columns) for index in archive.db.table("articles").indexes}
+    assert {("published",), ("section",)} <= indexed
+    assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+    assert archive.db.execute("pragma busy_timeout").fetchone()[0] > 0
+
+
+def test_reopening_keeps_everything(tmp_path):
+    Archive(tmp_path / "a.db").upsert_articles([article(1)])
+    again = Archive(tmp_path / "a.db")
+    assert again.known_ids() == {1}
+
+
+def test_insert_stores_whole_row(archive):
+    assert archive.upsert_articles([article(1)]) == {"new": 1, "updated": 0, "unchanged": 0, "aliases": 0}
+    row = archive.db.table("articles").get(1)
+    expected = exported(article(1))
+    for name in ("tags", "image", "links"):
+        expected[name] = json.dumps(expected[name], ensure_ascii=False)
+    assert row == {
+        **expected,
+        "first_seen": "2024-03-12T09:00:00+00:00",
+        "last_seen": "2024-03-12T09:00:00+00:00",
+        "revision_count": 0,
+    }
+    assert list(archive.db.table("tags").rows) == [{"slug": "egypt", "name": "مصر"}]
+    assert list(archive.db.table("article_tags").rows) == [{"article_id": 1, "tag_slug": "egypt"}]
+
+
+def test_null_image_is_stored_as_null(archive):
+    archive.upsert_articles([article(1, image=None)])
+    assert archive.db.table("articles").get(1)["image"] is None
+
+
+def test_upsert_twice_no_duplicate(archive):
+    archive.upsert_articles([article(1), article(2)])
+    counts = archive.upsert_articles([article(1, crawled_at="2024-03-13T09:00:00+00:00"), article(2)])
+    assert counts == {"new": 0, "updated": 0, "unchanged": 2, "aliases": 0}
+    assert archive.db.table("articles").count == 2
+    assert archive.db.table("article_tags").count == 2
+    assert archive.db.execute("select count(*) from articles_search").fetchone()[0] == 2
+    assert archive.db.table("revisions").count == 0
+    row = archive.db.table("articles").get(1)
+    assert (row["first_seen"], row["last_seen"]) == ("2024-03-12T09:00:00+00:00", "2024-03-13T09:00:00+00:00")
+
+
+def test_changed_hash_updates_row_and_adds_one_revision(archive):
+    archive.upsert_articles([article(1)])
+    edited = article(
+        1, body="نص معدل بعد التحديث.", modified="2024-03-12T10:00:00+00:00",
+        tags=[{"name": "روسيا", "slug": "russia"}], crawled_at="2024-03-12T11:00:00+00:00",
+    )
+    assert archive.upsert_articles([edited])["updated"] == 1
+    row = archive.db.table("articles").get(1)
+    assert (row["body"], row["content_hash"], row["revision_count"]) == (edited.body, edited.content_hash, 1)
+    original = article(1)
+    assert list(archive.db.table("revisions").rows) == [
+        {
+            "id": 1,
+            "article_id": 1,
+            "content_hash": original.content_hash,
+            "title": original.title,
+            "summary": original.summary,
+            "body": original.body,
+            "modified": None,
+            "replaced_at": "2024-03-12T11:00:00+00:00",
+        }
+    ]
+    assert list(archive.db.table("article_tags").rows) == [{"article_id": 1, "tag_slug": "russia"}]
+    # The search index follows the edit.
+    assert [r["id"] for r in archive.search("معدل")] == [1]
+    assert archive.search("الأول") == []
+    # Same content again: no second revision.
+    assert archive.upsert_articles([edited])["unchanged"] == 1
+    assert archive.db.table("revisions").count == 1
+
+
+def test_same_id_twice_in_one_batch(archive):
+    counts = archive.upsert_articles([article(1), article(1, body="نسخة ثانية من النص.")])
+    assert counts == {"new": 1, "updated": 1, "unchanged": 0, "aliases": 0}
+    assert archive.db.table("articles").count == 1
+
+
+def test_failed_batch_stores_nothing(archive):
+    broken = article(2, title=None)  # violates NOT NULL
+    with pytest.raises(sqlite3.IntegrityError):
+        archive.upsert_articles([article(1), broken])
+    assert archive.known_ids() == set()
+    assert archive.db.table("article_tags").count == 0
+    assert archive.db.execute("select count(*) from articles_search").fetchone()[0] == 0
+
+
+def test_alias_recorded_once(archive):
+    archive.upsert_articles([article(1)])
+    assert archive.add_alias(1, 1500000, "id") is True
+    assert archive.add_alias(1, "1500000", "id") is False
+    assert archive.add_alias(1, "https://arabic.rt.com/news/1500000-copy/", "url") is True
+    assert archive.add_alias(1, 1, "id") is False  # an article is not its own alias
+    rows = [{k: r[k] for k in ("alias", "kind", "article_id")} for r in archive.db.table("aliases").rows]
+    assert rows == [
+        {"alias": "1500000", "kind": "id", "article_id": 1},
+        {"alias": "https://arabic.rt.com/news/1500000-copy/", "kind": "url", "article_id": 1},
+    ]
+    with pytest.raises(ValueError, match="kind"):
+        archive.add_alias(1, "x", "slug")
+
+
+def test_aliases_in_upsert_batch(archive):
+    counts = archive.upsert_articles([article(1)], aliases=[(1, "99", "id"), (1, "99", "id")])
+    assert counts["aliases"] == 1
+    assert archive.db.table("aliases").count == 1
+
+
+def test_known_ids_recent_ids_known_hashes(archive):
+    archive.upsert_articles(
+        [article(1, published="2024-01-01T00:00:00+00:00"), article(2, title="عنوان آخر",
+                                                                  published="2024-03-12T08:00:00+00:00")]
+    )
+    assert archive.known_ids() == {1, 2}
+    assert archive.recent_ids("2024-03-01T00:00:00+00:00") == {2}
+    assert archive.known_hashes() == {article(1).content_hash: 1, article(2, title="عنوان آخر").content_hash: 2}
+
+
+@pytest.mark.parametrize(
+    "queries,expected",
+    [
+        (("مُحَمَّد", "محمد", "ومحمد"), [1]),
+        (("أحمد", "احمد", "إحمد"), [2]),
+        (("البيت", "بيت", "وبالبيت"), [1, 3]),
+        (("مدرسة", "مدرسه"), [3]),
+        (("مستشفى", "مستشفي"), [2]),
+    ],
+)
+def test_search_finds_every_spelling(archive, queries, expected):
+    archive.upsert_articles(
+        [
+            article(1, title="ذهب مُحَمَّد إلى البيت"),
+            article(2, title="أحمد في المستشفى"),
+            article(3, title="بيت قرب المدرسة", body="نص آخر"),
+        ]
+    )
+    for query in queries:
+        assert sorted(r["id"] for r in archive.search(query)) == expected, query
+
+
+def test_search_ignores_fts_syntax(archive):
+    archive.upsert_articles([article(1)])
+    assert archive.search('"') == []
+    assert archive.search("محمد OR") == []  # "OR" is a word to find, not an operator
+    assert [r["id"] for r in archive.search("مح", prefix=True)] == [1]
+
+
+def test_runs(archive):
+    run_id = archive.start_run({"spider": "rtarabic"}, started="2024-03-12T09:00:00+00:00")
+    archive.finish_run(run_id, finish_reason="finished", new=2, updated=1, unchanged=0, dropped=3,
+                       failed=1, blocked=0, requests=40, exit_status=0, summary="Healthy.")
+    row = archive.db.table("runs").get(run_id)
+    assert row["finished"] is not None
+    del row["finished"]
+    assert row == {
+        "id": run_id, "started": "2024-03-12T09:00:00+00:00", "arguments": '{"spider": "rtarabic"}',
+        "finish_reason": "finished", "new": 2, "updated": 1, "unchanged": 0, "dropped": 3, "failed": 1,
+        "blocked": 0, "requests": 40, "exit_status": 0, "summary": "Healthy.",
+    }
+    with pytest.raises(TypeError, match="bogus"):
+        archive.finish_run(run_id, bogus=1)
+
+
+def test_reader_sees_committed_rows_while_writer_holds_transaction(tmp_path):
+    writer = Archive(tmp_path / "a.db")
+    writer.upsert_articles([article(1)])
+    reader = sqlite3.connect(tmp_path / "a.db")
+    with writer.db.atomic():
+        writer.db.table("articles").update(1, {"title": "قيد الكتابة"})
+        # WAL: the reader is not blocked and sees the last committed version.
+        assert reader.execute("select title from articles").fetchall() == [(article(1).title,)]
+    assert reader.execute("select title from articles").fetchall() == [("قيد الكتابة",)]
