@@ -23,7 +23,7 @@ from dataclasses import fields
 from pathlib import Path
 
 import scrapy
-from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from rtarabic import extract, sitemaps
@@ -46,14 +46,22 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def first_page_of(template: str) -> int:
-    """The page number a "load more" URL starts at: the number it carries, else 0 (a ``{page}`` placeholder).
+def next_page_number(listing_urls: list[str], template: str) -> int:
+    """The page a "load more" control asks for first: a number one of its URLs carries, else 0.
 
-    >>> first_page_of("/listing/tag.x/noprepare/tag/10/1"), first_page_of("/listing/tag.x/noprepare/tag/10/{page}")
-    (1, 0)
+    The landing page shows the first items; its button names the next page (``.../10/1``), while the
+    template may hold only a ``{page}`` placeholder.
+
+    >>> next_page_number(["/listing/tag.x/noprepare/tag/10/{page}", "/listing/tag.x/noprepare/tag/10/1"], "")
+    1
+    >>> next_page_number([], "/listing/tag.x/noprepare/tag/10/{page}")
+    0
     """
-    last = template.rstrip("/").rsplit("/", 1)[-1]
-    return int(last) if last.isdigit() else 0
+    for url in [*listing_urls, template]:
+        last = url.strip().rstrip("/").rsplit("/", 1)[-1]
+        if last.isdigit():
+            return int(last)
+    return 0
 
 
 def listing_priority(depth: int) -> int:
@@ -67,6 +75,14 @@ def article_priority(depth: int, hops: int = 0) -> int:
 
 
 class RtarabicSpider(scrapy.Spider):
+    """Crawls arabic.rt.com (or the site at RTARABIC_BASE_URL) for articles.
+
+    The callbacks' contracts name live URLs of the offline replica's reference site
+    (``python -m tests.replica --seed 1 --articles 300 --now 2026-12-01T09:00:00+00:00``);
+    ``RebaseMiddleware`` sends them to RTARABIC_BASE_URL, so that
+    ``scrapy check rtarabic -s RTARABIC_BASE_URL=<replica>`` checks them offline.
+    """
+
     name = "rtarabic"
 
     def __init__(self, *args, sections=None, tags=None, max_pages=None, urls=None, urls_file=None,
@@ -77,6 +93,7 @@ class RtarabicSpider(scrapy.Spider):
         self.requested: set[int] = set()
         self.extracted: set[int] = set()
         self.tags_seen: set[str] = set()
+        self.listed: set[int] = set()
         self.listing_ids: dict[str, set[int]] = {}
         self.known: set[int] = set()
         self.recent: set[int] = set()
@@ -237,9 +254,12 @@ class RtarabicSpider(scrapy.Spider):
             yield next_page
 
     def count_listing_ids(self, ids) -> None:
+        """Counts the ids seen for the first time in this run on listings and feeds, and those not archived."""
+        first = {i for i in ids if i is not None and i not in self.listed}
+        self.listed |= first
         stats = self.crawler.stats
-        stats.inc_value("rtarabic/listing/ids_seen", len(ids))
-        stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in ids if i not in self.known))
+        stats.inc_value("rtarabic/listing/ids_seen", len(first))
+        stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in first if i not in self.known))
 
     def next_listing_page(self, response, listing: str, depth: int, ids: list[int]):
         """The next "load more" page, unless this page ended the listing (nothing new, depth reached).
@@ -266,14 +286,19 @@ class RtarabicSpider(scrapy.Spider):
             return None
         first = response.meta.get("first_page")
         if first is None:
-            first = first_page_of(template)
+            first = next_page_number(response.xpath("//@*[contains(., '/listing/')]").getall(), template)
         request = self.listing_request(grammar.listing_page_url(template, first + depth), listing,
                                        depth=depth + 1, template=template)
         request.meta["first_page"] = first
         return request
 
     def parse_feed(self, response):
-        """Article links of the RSS feed, newest first."""
+        """Article links of the RSS feed, newest first.
+
+        @url https://arabic.rt.com/rss/
+        @returns items 0 0
+        @returns requests 10
+        """
         links = response.xpath("//item/link/text()").getall() or response.xpath("//*[local-name()='link']/text()").getall()
         ids = [grammar.article_id(link.strip(), self.base_url) for link in links]
         self.count_listing_ids([i for i in ids if i])
@@ -297,9 +322,9 @@ class RtarabicSpider(scrapy.Spider):
     def parse_article(self, response):
         """One article page -> one ArticleItem (and, unless explicit, the tag pages and articles it links).
 
-        @url https://arabic.rt.com/sport/1000123-x/
+        @url https://arabic.rt.com/business/1849596-%D9%85%D9%88%D8%B3%D9%83%D9%88-%D8%A7%D8%B4%D8%AA%D8%A8%D8%A7%D9%83%D8%A7%D8%AA-%D8%B9%D9%86%D9%8A%D9%81%D8%A9-%D9%81%D9%8A-%D9%85%D8%AD%D9%8A%D8%B7-%D8%A7%D9%84%D9%85%D8%AF%D9%8A%D9%86%D8%A9-%D8%B5%D9%88%D8%B1-%D9%81%D9%8A%D8%AF%D9%8A%D9%88/
         @returns items 1 1
-        @scrapes id url section title body published crawled_at
+        @scrapes id url section title summary body source published tags image crawled_at
         """
         extraction = extract.extract_article(response.body, response.url, base_url=self.base_url)
         self.count_extraction(extraction)
@@ -364,8 +389,7 @@ class RtarabicSpider(scrapy.Spider):
             blocked.record("ddos_guard", response.status, response.url)
             return
         if problem == "truncated":
-            retry = get_retry_request(response.request, spider=self, reason="truncated",
-                                      stats_base_key="rtarabic/retry")
+            retry = self.retry_truncated(response)
             if retry is not None:
                 yield retry
                 return
@@ -373,14 +397,26 @@ class RtarabicSpider(scrapy.Spider):
         stats.inc_value(f"rtarabic/extract/failed/{problem}")
         logger.warning("No article at %(url)s: %(problem)s", {"url": response.url, "problem": problem})
 
+    def retry_truncated(self, response) -> scrapy.Request | None:
+        """The same request again (up to RETRY_TIMES), when a page stopped mid-body."""
+        tries = response.meta.get("truncated_retries", 0)
+        if tries >= self.settings.getint("RETRY_TIMES"):
+            return None
+        self.crawler.stats.inc_value("rtarabic/retry/truncated")
+        meta = {k: v for k, v in response.meta.items() if k in ("article_id", "hops", "amp")}
+        return response.request.replace(meta={**meta, "truncated_retries": tries + 1}, dont_filter=True,
+                                        priority=response.request.priority - 1)
+
     def article_failed(self, failure):
         """An article request that got no usable answer: try its AMP copy once when the canonical page fails."""
         request = failure.request
         stats = self.crawler.stats
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # robots.txt, offsite or an interstitial: counted where it was decided
         status = failure.value.response.status if failure.check(HttpError) else None
         reason = f"http_{status}" if status else type(failure.value).__name__
         stats.inc_value(f"rtarabic/fetch/failed/{reason}")
-        if status and (status >= 500 or status in (404, 410)) and not request.meta.get("amp") \
+        if status and status >= 500 and not request.meta.get("amp") \
                 and grammar.page_kind(request.url, self.base_url) == "article" and "/news/" not in request.url:
             logger.info("%(url)s answered %(status)d; trying its AMP copy", {"url": request.url, "status": status})
             yield request.replace(url=grammar.amp_url(request.url), meta={**request.meta, "amp": True},

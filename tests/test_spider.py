@@ -1,0 +1,187 @@
+"""The spider against the offline replica over real HTTP, in real ``scrapy crawl`` subprocesses."""
+
+import doctest
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from rtarabic import arguments
+from rtarabic.boilerplate import headline_key
+from rtarabic.items import schema_errors
+from rtarabic.spiders import rtarabic as spider_module
+from rtarabic.text import content_hash, word_count
+from tests.crawling import ROOT, TEST_SETTINGS, run_crawl
+from tests.replica.generator import Site
+from tests.replica.server import serve
+
+# The reference site the spider's contracts name (see RtarabicSpider's docstring).
+REFERENCE = {"articles": 300, "seed": 1, "now": "2026-12-01T09:00:00+00:00"}
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """The replica's reference site, served on a free port for this module."""
+    site = Site(**REFERENCE)
+    server = serve(site)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield site
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def full_crawl(reference, tmp_path_factory):
+    return run_crawl(reference.base_url, tmp_path_factory.mktemp("full"))
+
+
+def test_doctests():
+    assert doctest.testmod(spider_module).failed == 0
+    assert doctest.testmod(arguments).failed == 0
+
+
+def test_priorities_put_listings_and_first_pages_first():
+    assert spider_module.listing_priority(0) > spider_module.article_priority(0) > spider_module.listing_priority(1)
+    assert spider_module.article_priority(1) > spider_module.listing_priority(2)
+    assert spider_module.article_priority(0, hops=1) < spider_module.article_priority(50)
+
+
+@pytest.mark.slow
+def test_full_crawl_stores_each_expected_article_once(reference, full_crawl):
+    ids = full_crawl.ids
+    assert len(ids) == len(set(ids))
+    [(newer, older)] = [(i, reference.entries[i].content_of) for i in reference.fault_ids("republished")]
+    expected = set(reference.expected_ids())
+    # A republished pair is stored once, under either id; the other becomes an alias.
+    assert set(ids) in (expected, expected - {older} | {newer})
+    assert full_crawl.stat("rtarabic/dedup/aliases") == 1
+
+
+@pytest.mark.slow
+def test_full_crawl_equals_the_truth_field_by_field(reference, full_crawl):
+    for item in full_crawl.items:
+        truth = reference.truth(item["id"])
+        assert {k: item[k] for k in truth} == truth
+        assert item["content_hash"] == content_hash(truth["title"], truth["body"])
+        assert item["word_count"] == word_count(truth["summary"], truth["body"])
+        assert schema_errors(item) == []
+        assert "page_headlines" not in item
+
+
+@pytest.mark.slow
+def test_no_boilerplate_paragraph_in_any_body(reference, full_crawl):
+    for item in full_crawl.items:
+        furniture = {headline_key(text) for text in reference.boilerplate(item["id"])}
+        paragraphs = {headline_key(p) for p in item["body"].split("\n\n")}
+        assert not paragraphs & furniture, item["id"]
+
+
+@pytest.mark.slow
+def test_every_fault_is_survived_and_counted(reference, full_crawl):
+    stat = full_crawl.stat
+    assert stat("finish_reason", None) == "finished"
+    assert stat("rtarabic/blocked/ddos_guard") == stat("rtarabic/blocked") == len(reference.fault_ids("ddos_guard"))
+    assert stat("rtarabic/fetch/failed/http_404") == len(reference.fault_ids("gone404"))
+    assert stat("rtarabic/fetch/failed/http_410") == len(reference.fault_ids("gone410"))
+    assert stat("rtarabic/extract/failed/truncated") == len(reference.fault_ids("truncated"))
+    assert stat("rtarabic/fetch/failed/ResponseDataLossError") == len(reference.fault_ids("dataloss"))
+    assert stat("retry/reason_count/500 Internal Server Error") == len(reference.fault_ids("error500_once"))
+    assert stat("rtarabic/backoff") >= len(reference.fault_ids("error500_once"))
+    # The advice is logged once, whatever the number of blocked pages.
+    assert full_crawl.log.count("answered with a DDoS-Guard interstitial (403)") == 1
+    stored = set(full_crawl.ids)
+    for kind in ("redirect_chain", "error500_once", "slow", "charset_header_cp1256", "charset_cp1256_body"):
+        assert set(reference.fault_ids(kind)) <= stored, kind
+    for kind in ("ddos_guard", "gone404", "gone410", "truncated", "dataloss", "redirect_loop"):
+        assert not set(reference.fault_ids(kind)) & stored, kind
+
+
+@pytest.mark.slow
+def test_non_article_pages_yield_no_items(reference, full_crawl):
+    assert not set(full_crawl.ids) & set(reference.others)
+    assert all("/prg/" not in i["url"] and "/video/" not in i["url"] for i in full_crawl.items)
+
+
+@pytest.mark.slow
+def test_stats_per_layout_and_requests(reference, full_crawl):
+    layouts = {k.rsplit("/", 1)[1]: v for k, v in full_crawl.stats.items() if k.startswith("rtarabic/extract/layout/")}
+    assert sum(layouts.values()) == len(full_crawl.items) + full_crawl.stat("item_dropped_count")
+    assert set(layouts) <= {"classic", "meta", "main_article", "amp"}
+    assert full_crawl.stat("rtarabic/requests/article") == len(reference.article_ids())
+    assert full_crawl.stat("rtarabic/requests/feed") == 1
+
+
+@pytest.mark.slow
+def test_urls_file_fetches_exactly_those(reference, tmp_path):
+    chosen = [i for i in reference.expected_ids() if i not in reference.fault_ids("republished")][-3:]
+    base = reference.base_url
+    forms = [
+        reference.url(chosen[0]) + "amp?utm_source=rss",
+        reference.url(chosen[1]).replace(base, "https://rtarabic.com").rstrip("/"),
+        reference.url(chosen[2]) + "#comments",
+    ]
+    urls_file = tmp_path / "urls.txt"
+    urls_file.write_text("\n".join(["# chosen articles", *forms, ""]), "utf-8")
+    result = run_crawl(base, tmp_path, "-a", f"urls_file={urls_file}")
+    assert sorted(result.ids) == sorted(chosen)
+    assert result.stat("rtarabic/requests/article") == 3
+    assert result.stat("rtarabic/requests/listing") == 0
+    assert result.stat("rtarabic/requests/feed") == 0
+    assert result.stat("downloader/request_count") == 4  # robots.txt + the three articles
+
+
+@pytest.mark.slow
+def test_sections_and_max_pages_bound_the_crawl(tmp_path):
+    site = Site(**REFERENCE, faults=False)
+    server = serve(site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        result = run_crawl(site.base_url, tmp_path, "-a", "sections=sport", "-a", "max_pages=2")
+        requested = server.stats()["by_path"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert set(result.ids) <= set(site.by_section["sport"])
+    # The newest sport articles: the landing page and the first "load more" page.
+    from tests.replica.pages import LISTING_LIMIT
+
+    assert set(site.listing(site.by_section["sport"], 0, 2 * LISTING_LIMIT)) <= set(result.ids)
+    listings = [path for path in requested if path.startswith("/listing/")]
+    assert listings and all(path.endswith("/1") for path in listings)
+    assert "/" not in requested and "/rss/" not in requested and "/world/" not in requested
+    assert result.stat("rtarabic/requests/feed") == 0
+
+
+@pytest.mark.parametrize(
+    "argument,message",
+    [
+        ("sections=world,moon", "unknown section(s) moon"),
+        ("max_pages=0", "max_pages= must be a positive whole number"),
+        ("max_pages=ten", "max_pages= must be a positive whole number"),
+        ("urls=https://arabic.rt.com/video/1500000-x/", "not article URLs"),
+        ("urls_file=/nonexistent/urls.txt", "cannot read -a urls_file=/nonexistent/urls.txt"),
+        ("since=2024-13-01", "since= must be a date YYYY-MM-DD"),
+        ("ids=20-10", "ids= must be a range FROM-TO"),
+    ],
+)
+def test_bad_arguments_stop_the_crawl(tmp_path, argument, message):
+    # Nothing listens on port 9: a crawl that started would fail differently.
+    result = run_crawl("http://127.0.0.1:9", tmp_path, "-a", argument, timeout=60)
+    assert result.returncode != 0
+    assert message in result.log
+    assert result.items == []
+
+
+@pytest.mark.slow
+def test_scrapy_check_passes_against_the_replica(reference, tmp_path):
+    command = [sys.executable, "-m", "scrapy", "check", "rtarabic", "-s", f"RTARABIC_BASE_URL={reference.base_url}",
+               "-s", f"RTARABIC_DB={tmp_path / 'archive.db'}"]
+    for name, value in TEST_SETTINGS.items():
+        command += ["-s", f"{name}={value}"]
+    env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Ran 5 contracts" in done.stderr and "OK" in done.stderr
