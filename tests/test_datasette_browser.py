@@ -198,7 +198,7 @@ def test_dashboard_draws_charts(page, datasette_url, archive):
         (count,) = conn.execute("select count(*) from articles").fetchone()
     page.goto(f"{datasette_url}/-/dashboards/archive")
     # vega-embed draws each vega-lite chart as an SVG or a canvas inside its card.
-    for chart in ("per-day", "per-section"):
+    for chart in ("per-day", "per-month", "per-section"):
         page.locator(f"#chart-{chart} svg, #chart-{chart} canvas").first.wait_for(timeout=30_000)
     page.locator("#chart-articles-count", has_text=str(count)).wait_for(timeout=30_000)
     screenshot(page, "datasette-dashboard.png")
