@@ -4,10 +4,12 @@ All requests go over real HTTP to a replica subprocess (the ``replica`` and
 ``make_replica`` fixtures of conftest.py).
 """
 
+import http.client
 import json
 import re
 import urllib.error
 import urllib.request
+import xml.etree.ElementTree as ET
 from html import unescape
 
 import pytest
@@ -140,3 +142,336 @@ def test_amp_pages_hold_the_same_article(replica):
     assert f'<link rel="canonical" href="{truth["url"]}">' in html
     visible = text_of(html)
     assert all(p in visible for p in truth["body"].split("\n\n"))
+
+
+def test_an_article_answers_at_every_url_form(replica):
+    site = replica.site
+    article_id = healthy_ids(site, "meta")[2]
+    truth = site.truth(article_id)
+    path = site.path(article_id)
+    other_section = next(s for s in SECTIONS if s != truth["section"])
+    for form in (path, path.rstrip("/"), path + "amp", path + "amp/", f"/news/{article_id}",
+                 f"/{other_section}/{article_id}-wrong-slug/", path + "?utm_source=rss&utm_medium=x"):
+        status, _, body = get(replica.url(form))
+        assert status == 200, form
+        assert truth["url"] in body.decode("utf-8"), form
+
+
+def test_short_links_redirect_to_the_article(replica):
+    site = replica.site
+    article_id = healthy_ids(site)[10]
+    code = site.entries[article_id].code
+    html = page(replica, site.path(article_id))
+    assert f'<span class="short-link__label">انسخ الرابط</span><a class="short-link__url" href="https://ar.rt.com/{code}">' in html
+    status, headers, _ = get(replica.url(f"/{code}"), follow=False)
+    assert (status, headers["Location"]) == (302, site.path(article_id))
+
+
+def test_slugs_stay_frozen_when_a_headline_is_edited(replica):
+    site = replica.site
+    edited = [i for i in healthy_ids(site) if site._head(i)[0] != site._head(i)[1]]
+    assert edited
+    article_id = edited[0]
+    assert site.slug(article_id) != site.truth(article_id)["title"].replace(" ", "-")
+    assert site.truth(article_id)["title"] in unescape(page(replica, site.path(article_id)))
+
+
+def test_boilerplate_sits_in_tricky_places_but_never_in_the_truth_body(replica):
+    site = replica.site
+    quoting = crosslinked = 0
+    for article_id in healthy_ids(site):
+        truth, details = site.truth(article_id), site.details(article_id)
+        paragraphs = truth["body"].split("\n\n")
+        assert not set(paragraphs) & set(details["boilerplate"])
+        quoting += any(f"«{h}»" in p for p in paragraphs for h in details["headlines"])
+        crosslinked += any(kind == "crosslink" for kind, _ in site.article(article_id).blocks)
+    assert quoting and crosslinked
+    html = page(replica, site.path(healthy_ids(site, "meta")[0]))
+    body = html[html.index("js-mediator-article"):html.index('<div class="news-tags">')]
+    assert "إقرأ المزيد" in body and "انسخ الرابط" in body
+
+
+def test_the_page_shows_the_header_stories_cards_comments_poll_and_cookie_banner(replica):
+    site = replica.site
+    article_id = healthy_ids(site)[20]
+    visible = text_of(page(replica, site.path(article_id)))
+    for text in site.boilerplate(article_id):
+        assert text in visible
+
+
+def test_truth_links_are_the_hrefs_of_body_paragraphs(replica):
+    site = replica.site
+    with_links = [i for i in healthy_ids(site) if site.truth(i)["links"]]
+    assert with_links
+    for article_id in with_links[:10]:
+        html = page(replica, site.path(article_id))
+        for link in site.truth(article_id)["links"]:
+            href = link.removeprefix(replica.base_url)
+            assert f'<a href="{href}">' in unescape(html)
+
+
+# -- listings -------------------------------------------------------------------------------------
+
+def load_more_template(html: str) -> str:
+    return unescape(re.search(r'class="listing js-listing" data-url="([^"]+)"', html)[1])
+
+
+def listing_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<a class="heading" href="/[a-z_]+/(\d+)-', html)]
+
+
+@pytest.mark.parametrize("path", ["/world/", "/tags/Gaza/", "/"])
+def test_load_more_listings_page_through_every_article_then_answer_empty(replica, path):
+    html = page(replica, path)
+    template = load_more_template(html)
+    first = listing_ids(html[html.index("js-listing"):])[:10]
+    assert len(first) == 10
+    seen, number = [], 0
+    while True:
+        status, _, body = get(replica.url(template.replace("{page}", str(number))))
+        assert status == 200
+        if not body:
+            break
+        seen += listing_ids(body.decode("utf-8"))
+        number += 1
+    site = replica.site
+    expected = {"/world/": site.by_section["world"], "/tags/Gaza/": site.by_tag["Gaza"], "/": site.ids}[path]
+    assert seen[:10] == first
+    assert seen == sorted(expected, reverse=True)
+
+
+def test_section_pages_link_articles_listed_under_a_second_section(replica):
+    site = replica.site
+    article_id = next(i for i in healthy_ids(site) if site.entries[i].also_section)
+    section = site.entries[article_id].also_section
+    pages_html = "".join(get(replica.url(f"/listing/category.{section}/noprepare/all-news/10/{n}"))[2].decode()
+                         for n in range(len(site.by_section[section]) // 10 + 1))
+    assert f'href="/{section}/{article_id}-' in pages_html
+
+
+def test_home_page_links_sections_and_non_article_pages(replica):
+    html = page(replica, "/")
+    for section in SECTIONS:
+        assert f'href="/{section}/"' in html
+    assert 'href="/live/"' in html and 'href="/prg/' in html and 'href="/video/' in html
+    assert 'href="/photolines/' in html
+
+
+@pytest.mark.parametrize("kind", ["prg", "video", "photolines"])
+def test_non_article_pages_are_served(replica, kind):
+    other = next(o for o in replica.site.others.values() if o.kind == kind)
+    assert other.title in unescape(page(replica, other.path))
+    if kind == "prg":
+        assert "تابعوا RT على" in page(replica, other.path + "amp")
+    assert get(replica.url("/live/"))[0] == 200
+
+
+# -- feeds, sitemaps, robots ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/rss/", "/rss/sport/"])
+def test_rss_feeds_list_the_newest_articles(replica, path):
+    site = replica.site
+    channel = ET.fromstring(get(replica.url(path))[2]).find("channel")
+    items = channel.findall("item")
+    section = path.strip("/").split("/")[1] if path.count("/") > 2 else None
+    assert [site.url(i) for i in site.newest(30, section)] == [item.findtext("link") for item in items]
+    first = items[0]
+    truth = site.truth(site.newest(1, section)[0])
+    assert first.findtext("title") == truth["title"] and first.findtext("description") == truth["summary"]
+    assert first.findtext("link").endswith("/")
+    assert re.match(r"\w{3}, \d\d \w{3} \d{4} \d\d:\d\d:\d\d \+0000", first.findtext("pubDate"))
+
+
+def test_sitemaps_list_every_article_with_lastmod_and_split_big_years(replica):
+    index = ET.fromstring(get(replica.url("/sitemap.xml"))[2])
+    locs = [s.findtext(f"{SITEMAP_NS}loc") for s in index.findall(f"{SITEMAP_NS}sitemap")]
+    assert any(re.search(r"/sitemap_\d{4}_2\.xml$", loc) for loc in locs)
+    listed = {}
+    for loc in locs:
+        for url in ET.fromstring(get(loc)[2]).findall(f"{SITEMAP_NS}url"):
+            lastmod = url.findtext(f"{SITEMAP_NS}lastmod")
+            assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+03:00", lastmod)
+            listed[url.findtext(f"{SITEMAP_NS}loc")] = lastmod
+    assert {replica.site.url(i) for i in replica.site.article_ids()} <= set(listed)
+
+
+def test_robots_txt_is_permissive_with_a_sitemap_line(replica):
+    robots = get(replica.url("/robots.txt"))[2].decode()
+    assert f"Sitemap: {replica.base_url}/sitemap.xml" in robots
+    assert "Disallow: /_replica/" in robots
+    assert "Disallow: /\n" not in robots
+
+
+# -- faults ---------------------------------------------------------------------------------------
+
+def fault_path(replica, kind: str) -> str:
+    return replica.site.path(replica.site.fault_ids(kind)[0])
+
+
+@pytest.mark.parametrize("kind,status", [("gone404", 404), ("gone410", 410)])
+def test_gone_articles(replica, kind, status):
+    assert get(replica.url(fault_path(replica, kind)))[0] == status
+
+
+def test_ddos_guard_interstitial_is_a_403_javascript_check(replica):
+    status, headers, body = get(replica.url(fault_path(replica, "ddos_guard")))
+    html = body.decode()
+    assert status == 403 and headers["Server"] == "ddos-guard"
+    assert "<title>DDoS-Guard</title>" in html and "<script>" in html and "Checking your browser" in html
+
+
+def test_500_once_then_the_page(make_replica):
+    replica = make_replica(articles=60)
+    url = replica.url(fault_path(replica, "error500_once"))
+    assert [get(url)[0], get(url)[0]] == [500, 200]
+
+
+def test_slow_articles_wait_before_answering(make_replica):
+    replica = make_replica(articles=60, slow_delay=0.3)
+    status, _, body = get(replica.url(fault_path(replica, "slow")))
+    assert status == 200 and b"js-mediator-article" in body
+
+
+def test_truncated_page_stops_mid_body(replica):
+    status, _, body = get(replica.url(fault_path(replica, "truncated")))
+    assert status == 200 and b'class="intro"' in body and b"</html>" not in body
+
+
+def test_dataloss_page_sends_fewer_bytes_than_announced(replica):
+    with pytest.raises(http.client.IncompleteRead):
+        get(replica.url(fault_path(replica, "dataloss")))
+
+
+def test_redirect_chain_ends_on_the_article(replica):
+    site = replica.site
+    article_id = site.fault_ids("redirect_chain")[0]
+    status, headers, _ = get(replica.url(site.path(article_id)), follow=False)
+    assert (status, headers["Location"]) == (301, f"/news/{article_id}")
+    status, headers, _ = get(replica.url(f"/news/{article_id}"), follow=False)
+    assert (status, headers["Location"]) == (302, site.path(article_id) + "?hop=2")
+    status, _, body = get(replica.url(site.path(article_id)))
+    assert status == 200 and site.truth(article_id)["url"] in body.decode()
+
+
+def test_redirect_loop_never_ends(replica):
+    site = replica.site
+    article_id = site.fault_ids("redirect_loop")[0]
+    first = get(replica.url(site.path(article_id)), follow=False)[1]["Location"]
+    second = get(replica.url(first), follow=False)[1]["Location"]
+    assert (first, second) == (f"/news/{article_id}", site.path(article_id))
+
+
+@pytest.mark.parametrize("kind,header", [("charset_header_cp1256", "windows-1256"),
+                                         ("charset_header_latin1", "iso-8859-1")])
+def test_wrong_charset_header_over_a_utf8_body(replica, kind, header):
+    article_id = replica.site.fault_ids(kind)[0]
+    _, headers, body = get(replica.url(replica.site.path(article_id)))
+    assert headers["Content-Type"] == f"text/html; charset={header}"
+    assert replica.site.truth(article_id)["title"] in unescape(body.decode("utf-8"))
+
+
+def test_windows_1256_body_declared_only_in_its_meta(replica):
+    article_id = replica.site.fault_ids("charset_cp1256_body")[0]
+    _, headers, body = get(replica.url(replica.site.path(article_id)))
+    assert headers["Content-Type"] == "text/html"
+    assert b'<meta charset="windows-1256">' in body
+    assert replica.site.truth(article_id)["title"] in unescape(body.decode("windows-1256"))
+
+
+def test_republished_copy_carries_the_text_of_an_older_id(replica):
+    site = replica.site
+    copy = site.fault_ids("republished")[0]
+    original = site.entries[copy].content_of
+    assert original < copy
+    a, b = site.truth(original), site.truth(copy)
+    assert (a["title"], a["summary"], a["body"]) == (b["title"], b["summary"], b["body"])
+    assert site.expectation(copy)[0] == "one-of"
+
+
+def test_every_fault_kind_has_an_expectation_and_a_fault_free_site_has_none(replica):
+    site = replica.site
+    faults = {site.entries[i].fault for i in site.article_ids()} - {None}
+    assert faults == set(__import__("tests.replica", fromlist=["FAULTS"]).FAULTS)
+    free = Site(articles=300, now=site.now, faults=False)
+    assert not any(free.entries[i].fault for i in free.article_ids())
+    assert free.expected_ids() == free.article_ids()
+
+
+def test_layout_drift_serves_an_unknown_redesign(make_replica):
+    replica = make_replica(articles=40, layout_drift=True)
+    html = page(replica, replica.site.path(replica.site.article_ids()[-1]))
+    for marker in ("js-mediator-article", "og:title", 'name="description"', "ld+json", "main-article",
+                   'class="heading"', "<h1"):
+        assert marker not in html
+    assert replica.site.expectation(replica.site.article_ids()[-1])[0] == "not-stored"
+
+
+def test_global_ddos_guard_blocks_every_article(make_replica):
+    replica = make_replica(articles=30, ddos_guard=True)
+    assert get(replica.url(replica.site.path(replica.site.article_ids()[0])))[0] == 403
+    assert get(replica.url("/world/"))[0] == 200
+
+
+# -- control endpoints ----------------------------------------------------------------------------
+
+def test_publish_puts_new_articles_on_top_of_listings_and_feeds(make_replica):
+    replica = make_replica(articles=40)
+    new = replica.control("publish?n=3")["ids"]
+    assert new == replica.site.article_ids()[-3:]
+    assert listing_ids(page(replica, "/"))[:3] == new[::-1]
+    assert replica.url(replica.site.path(new[-1])) in get(replica.url("/rss/"))[2].decode()
+    remote = replica.control(f"truth?id={new[-1]}")
+    assert {k: v for k, v in remote.items() if k != "replica"} == replica.site.truth(new[-1])
+
+
+def test_edit_changes_the_body_and_the_modified_date_but_not_the_id(make_replica):
+    replica = make_replica(articles=40)
+    article_id = healthy_ids(replica.site, "meta")[0]
+    before = replica.site.truth(article_id)
+    after = replica.control(f"edit?id={article_id}")
+    assert after == replica.site.truth(article_id)
+    assert after["body"] != before["body"] and after["modified"] > before["modified"]
+    assert after["url"] == before["url"]
+    assert after["body"].split("\n\n")[-1] in text_of(page(replica, replica.site.path(article_id)))
+
+
+def test_republish_gives_the_same_text_a_new_newest_id(make_replica):
+    replica = make_replica(articles=40)
+    original = healthy_ids(replica.site)[5]
+    copy = replica.control(f"republish?id={original}")["id"]
+    assert copy == replica.site.article_ids()[-1] > original
+    a, b = replica.site.truth(original), replica.site.truth(copy)
+    assert (a["title"], a["body"]) == (b["title"], b["body"]) and a["url"] != b["url"]
+    assert listing_ids(page(replica, "/"))[0] == copy
+
+
+def test_drift_can_be_switched_on_at_run_time(make_replica):
+    replica = make_replica(articles=30)
+    path = replica.site.path(healthy_ids(replica.site)[0])
+    assert "js-mediator-article" in page(replica, path) or "main-article" in page(replica, path)
+    replica.control("drift?on=1")
+    assert "v5-story" in page(replica, path)
+
+
+def test_stats_count_requests_by_kind_and_path(make_replica):
+    replica = make_replica(articles=30)
+    path = replica.site.path(replica.site.article_ids()[-1])
+    for url in ("/", "/world/", "/tags/Gaza/", "/rss/", "/sitemap.xml", path, path + "amp",
+                "/listing/type.News/noprepare/all-news/10/0", path):
+        get(replica.url(url))
+    stats = replica.stats()
+    assert stats["by_kind"] == {"other": 1, "section": 1, "tag": 1, "rss": 1, "sitemap": 1, "article": 2,
+                                "amp": 1, "listing": 1}
+    assert stats["by_path"][path] == 2
+    replica.control("reset-stats")
+    assert replica.stats()["total"] == 0
+
+
+def test_truth_json_is_served_and_dumped(replica, tmp_path):
+    served = json.loads(get(replica.url("/_replica/truth.json"))[2])
+    replica.site.dump_truth(tmp_path / "truth.json")
+    dumped = json.loads((tmp_path / "truth.json").read_text("utf-8"))
+    assert served["articles"] == dumped["articles"]
+    assert [a["id"] for a in served["articles"]] == replica.site.article_ids()
+    record = served["articles"][0]
+    assert set(record["replica"]) >= {"layout", "fault", "expect", "boilerplate", "headlines"}

@@ -235,6 +235,7 @@ def _page_shell(site: Site, art: Article, main: str) -> str:
         header(site, furniture),
         '<div class="layout"><main class="layout__main">',
         main,
+        '<div class="follow-us">تابعوا RT على <a href="https://t.me/rtarabictelegram">Telegram</a></div>',
         rt_stories(site, furniture),
         '<section class="comments"><h3 class="comments__title">التعليقات</h3><div class="comments__widget"></div></section>',
         f'<div class="poll"><a class="poll__link" href="/polls/">اختر "{e(furniture.poll)}"!</a></div>',

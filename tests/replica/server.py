@@ -74,8 +74,11 @@ class ReplicaServer(ThreadingHTTPServer):
 class ReplicaHandler(BaseHTTPRequestHandler):
     server: ReplicaServer
     protocol_version = "HTTP/1.1"
-    server_version = "nginx"
-    sys_version = ""
+
+    server_name_header = "nginx"
+
+    def version_string(self) -> str:
+        return self.server_name_header
 
     def log_message(self, format, *args):  # noqa: A002 - keep the test output quiet
         pass
@@ -104,10 +107,12 @@ class ReplicaHandler(BaseHTTPRequestHandler):
     def send(self, status: int, body: str | bytes, content_type: str = "text/html; charset=utf-8",
              headers: dict | None = None, length: int | None = None) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
+        headers = dict(headers or {})
+        self.server_name_header = headers.pop("Server", "nginx")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data) if length is None else length))
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
