@@ -99,3 +99,18 @@ def make_replica():
     yield start
     for server in servers:
         server.stop()
+
+
+# --- Crawls (spider) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def crawl(tmp_path):
+    """``crawl(base_url, *args, archive=False, **settings) -> CrawlResult``: a real ``scrapy crawl
+    rtarabic`` subprocess with test politeness and a stats file (see tests/crawling.py)."""
+    from tests.crawling import run_crawl
+
+    def run(base_url, *args, **settings):
+        return run_crawl(base_url, tmp_path, *args, **settings)
+
+    return run

@@ -42,10 +42,12 @@ class CrawlResult:
         return [item["id"] for item in self.items]
 
 
-def run_crawl(base_url: str, tmp_path: Path, *args: str, timeout: float = 240, **settings) -> CrawlResult:
+def run_crawl(base_url: str, tmp_path: Path, *args: str, timeout: float = 240, archive: bool = False,
+              **settings) -> CrawlResult:
     """``scrapy crawl rtarabic`` against ``base_url``; ``args`` are extra command-line arguments.
 
-    ``settings`` override TEST_SETTINGS; ``RTARABIC_DB`` defaults to a fresh file in ``tmp_path``.
+    ``settings`` override TEST_SETTINGS; ``RTARABIC_DB`` defaults to a file in ``tmp_path``, which
+    the crawl also writes when ``archive`` is true (else only the JSON Lines file is written).
     """
     tmp_path = Path(tmp_path)
     out, stats_file = tmp_path / "out.jsonl", tmp_path / "stats.json"
@@ -53,7 +55,15 @@ def run_crawl(base_url: str, tmp_path: Path, *args: str, timeout: float = 240, *
         path.unlink(missing_ok=True)
     merged = {**TEST_SETTINGS, "RTARABIC_BASE_URL": base_url, "RTARABIC_DB": str(tmp_path / "archive.db"),
               "RTARABIC_STATS_FILE": str(stats_file), **settings}
-    command = [sys.executable, "-m", "scrapy", "crawl", "rtarabic", "-O", str(out)]
+    command = [sys.executable, "-m", "scrapy", "crawl", "rtarabic"]
+    if archive:
+        from rtarabic.feeds import path_to_uri
+
+        feeds = {str(out): {"format": "jsonlines", "overwrite": True},
+                 path_to_uri(merged["RTARABIC_DB"]): {"format": "sqlite"}}
+        command += ["-s", f"FEEDS={json.dumps(feeds)}"]
+    else:
+        command += ["-O", str(out)]
     for name, value in merged.items():
         command += ["-s", f"{name}={value}"]
     command += list(args)

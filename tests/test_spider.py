@@ -185,3 +185,35 @@ def test_scrapy_check_passes_against_the_replica(reference, tmp_path):
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Ran 5 contracts" in done.stderr and "OK" in done.stderr
+
+
+@pytest.mark.slow
+def test_incremental_runs_fetch_only_new_and_recent_articles(tmp_path):
+    site = Site(articles=120, seed=3, faults=False)  # dated up to now: the newest fall in the revisit window
+    server = serve(site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        first = run_crawl(site.base_url, tmp_path, archive=True)
+        second = run_crawl(site.base_url, tmp_path, archive=True)
+        new_ids = site.publish(3)
+        third = run_crawl(site.base_url, tmp_path, archive=True)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert sorted(first.ids) == sorted(site.expected_ids()[:-3])  # all but the 3 published later
+    recent = {i for i in first.ids if first.items[first.ids.index(i)]["published"] >= revisit_start(first)}
+    assert recent, "the replica dates its newest articles within the revisit window"
+    # Archived articles are skipped, except those published within RTARABIC_REVISIT_HOURS.
+    assert set(second.ids) == recent
+    assert second.stat("rtarabic/requests/revisit") == len(recent)
+    assert second.stat("rtarabic/listing/stopped_known") > 0
+    assert second.stat("rtarabic/requests/listing") < first.stat("rtarabic/requests/listing")
+    assert set(new_ids) <= set(third.ids) <= set(new_ids) | recent
+
+
+def revisit_start(result) -> str:
+    """The start of the revisit window (48 hours before the crawl started)."""
+    import datetime as dt
+
+    started = dt.datetime.fromisoformat(result.stats["start_time"])
+    return (started - dt.timedelta(hours=48)).replace(microsecond=0).isoformat()
