@@ -187,7 +187,7 @@ def test_article_query_of_unedited_article(ds):
 
 
 def test_runs_query_lists_latest_run_first(ds):
-    rows = get_json(ds, query("runs"))
+    rows = get_json(ds, query("latest_runs"))
     assert [(row["id"], row["exit_status"], row["new"], row["updated"]) for row in rows] == [
         (2, 3, None, 1),
         (1, 0, 3, None),
@@ -218,6 +218,14 @@ def test_tag_facet_counts_articles_per_tag_by_name(ds):
         ("saudi-arabia", "السعودية", 2),
         ("usa", "الولايات المتحدة", 1),
     }
+
+
+def test_canned_queries_leave_table_pages_alone(ds):
+    metadata = yaml.safe_load(METADATA.read_text("utf-8"))
+    tables = {table["name"] for table in get_json(ds, "/rtarabic.json")["tables"]}
+    assert not tables & set(metadata["databases"]["rtarabic"]["queries"])
+    rows = get_json(ds, "/rtarabic/runs.json?exit_status__gt=0&_shape=array")
+    assert [(row["id"], row["exit_status"]) for row in rows] == [(2, 3)]
 
 
 def test_every_table_in_metadata_exists(ds):
