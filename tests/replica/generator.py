@@ -15,6 +15,7 @@ options leaves them identical, which is how the test fixture keeps its own
 ``Site`` in step with the server's.
 """
 
+import bisect
 import json
 import threading
 from dataclasses import dataclass, field
@@ -215,13 +216,7 @@ FIXED_BOILERPLATE = [
 ]
 
 
-def _short_code(number: int) -> str:
-    alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    for _ in range(4):
-        number, digit = divmod(number, 36)
-        out = alphabet[digit] + out
-    return out
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 class Site:
@@ -260,6 +255,7 @@ class Site:
         self.codes: dict[str, int] = {}
         self.others: dict[int, Other] = {}
         self._mutations = 0
+        self.version = 0  # bumped by every change; keys the sitemap cache
         self._build(articles)
 
     # -- building ---------------------------------------------------------------------------
@@ -310,14 +306,19 @@ class Site:
         return Entry(article_id, when, section, layout, tags, self._code_for(article_id), also)
 
     def _code_for(self, article_id: int) -> str:
-        number = (article_id * 2_654_435_761 + self.seed) % 36**4
+        """A 4-character base-36 short code with a letter first and a digit last (never a word
+        like "live"), unique on the site."""
+        number = (article_id * 2_654_435_761 + self.seed) % (26 * 36 * 36 * 10)
         while True:
-            code = _short_code(number)
-            if code not in self.codes and any(c.isdigit() for c in code) and any(c.isalpha() for c in code):
+            rest, digit = divmod(number, 10)
+            rest, middle = divmod(rest, 36 * 36)
+            code = _ALPHABET[10 + rest] + _ALPHABET[middle // 36] + _ALPHABET[middle % 36] + _ALPHABET[digit]
+            if code not in self.codes:
                 return code
-            number = (number + 1) % 36**4
+            number = (number + 1) % (26 * 36 * 36 * 10)
 
     def _add(self, entry: Entry) -> None:
+        self.version += 1
         self.entries[entry.id] = entry
         self.codes[entry.code] = entry.id
         self.ids.append(entry.id)
@@ -383,10 +384,14 @@ class Site:
             return T.slugify(self.title(entry.content_of))
         return T.slugify(self._head(article_id)[1])
 
+    @lru_cache(maxsize=65536)  # noqa: B019 - slugs never change; encoding them is the costly part of a page
+    def encoded_slug(self, article_id: int) -> str:
+        return T.encode_slug(self.slug(article_id))
+
     def path(self, article_id: int, section: str | None = None) -> str:
         """``/<section>/<id>-<percent-encoded slug>/``."""
         entry = self.entries[article_id]
-        return f"/{section or entry.section}/{article_id}-{T.encode_slug(self.slug(article_id))}/"
+        return f"/{section or entry.section}/{article_id}-{self.encoded_slug(article_id)}/"
 
     def url(self, article_id: int) -> str:
         """The canonical URL on this site's base URL."""
@@ -475,24 +480,36 @@ class Site:
             return f"/tags/{rng.choice(TAGS)[0]}/"
         return self.path(self.ids[rng.randrange(len(self.ids))])
 
-    def _pick_others(self, rng: Random, article_id: int, count: int) -> list[int]:
-        """Other healthy articles for sidebars and cards (never the article itself or a fault article)."""
-        picked: list[int] = []
+    def _pick_others(self, rng: Random, article_id: int, count: int, *, recent: bool = False) -> list[int]:
+        """Other healthy articles for sidebars and cards (never the article itself or a fault article).
+
+        Page furniture shows recent news (the newest 200 ids); in-body cards link neighbours
+        (within 60 ids either side), which also keeps the headline cache warm during a crawl.
+        """
         ids = self.ids
+        if recent:
+            pool = ids[-200:]
+        else:
+            at = bisect.bisect_left(ids, article_id)
+            pool = ids[max(0, at - 60):at + 60]
+        picked: list[int] = []
         for _ in range(count * 4):
-            other = ids[rng.randrange(len(ids))]
+            other = pool[rng.randrange(len(pool))]
             if other != article_id and other not in picked and not self.entries[other].fault:
                 picked.append(other)
                 if len(picked) == count:
                     break
+        # Tiny sites: fall back to the newest healthy ids, repeating them if need be.
+        healthy = [i for i in reversed(ids[-count * 3:]) if i != article_id and not self.entries[i].fault]
+        healthy = healthy or [i for i in ids if i != article_id] or [article_id]
         while len(picked) < count:
-            picked.append(ids[-1 - len(picked)])
+            picked.append(healthy[len(picked) % len(healthy)])
         return picked
 
     def furniture(self, article_id: int) -> Furniture:
         """The boilerplate of an article's page."""
         rng = self._rng(article_id, "furniture")
-        others = self._pick_others(rng, article_id, 22)
+        others = self._pick_others(rng, article_id, 22, recent=True)
         stories = rng.sample(STORIES, rng.randint(4, 7))
         return Furniture(
             stories=stories,
@@ -684,6 +701,7 @@ class Site:
             entry = self.entries[article_id]
             entry.modified = self._clock()
             entry.version += 1
+            self.version += 1
             return self.truth(article_id)
 
     def republish(self, article_id: int) -> int:

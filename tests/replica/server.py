@@ -20,6 +20,7 @@ import json
 import re
 import threading
 import time
+import traceback
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -99,8 +100,11 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             if self.server.delay:
                 time.sleep(self.server.delay)
             self.route(path, parts.path)
-        except BrokenPipeError:
+        except (BrokenPipeError, ConnectionResetError):
             pass
+        except Exception:  # a replica bug: say so loudly instead of dropping the connection
+            traceback.print_exc()
+            self.send(599, "replica error (see its stderr)", "text/plain; charset=utf-8")
 
     # -- responses ------------------------------------------------------------------------------
 
@@ -153,10 +157,10 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         match = SITEMAP_PATH.match(path)
         if match:
             count("sitemap", raw_path)
-            ids = pages.sitemap_files(site).get(match["name"])
-            if ids is None:
+            listed = pages.sitemap_files(site).get(match["name"])
+            if listed is None:
                 return self.not_found()
-            return self.send(200, pages.sitemap(site, ids), "application/xml; charset=utf-8")
+            return self.send(200, pages.sitemap(site, listed[0]), "application/xml; charset=utf-8")
         match = LISTING_PATH.match(path)
         if match:
             count("listing", raw_path)
