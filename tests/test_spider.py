@@ -217,3 +217,21 @@ def revisit_start(result) -> str:
 
     started = dt.datetime.fromisoformat(result.stats["start_time"])
     return (started - dt.timedelta(hours=48)).replace(microsecond=0).isoformat()
+
+
+@pytest.mark.slow
+def test_sitemap_backfill_stores_exactly_the_window(reference, tmp_path):
+    result = run_crawl(reference.base_url, tmp_path, "-a", "since=2026-06-01", "-a", "until=2026-06-30")
+    in_window = {i for i in reference.expected_ids() if reference.truth(i)["published"][:7] == "2026-06"}
+    assert in_window and set(result.ids) == in_window
+    assert result.stat("rtarabic/requests/listing") == 0
+    assert result.stat("rtarabic/requests/article") < len(reference.article_ids()) / 2
+
+
+@pytest.mark.slow
+def test_id_range_backfill_fetches_only_the_range(reference, tmp_path):
+    newest = reference.expected_ids()[-1]
+    result = run_crawl(reference.base_url, tmp_path, "-a", f"ids={newest - 5}-{newest}")
+    assert result.ids == [newest]
+    assert result.stat("rtarabic/requests/article") == 6
+    assert result.stat("rtarabic/requests/listing") == 0

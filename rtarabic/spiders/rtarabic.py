@@ -112,7 +112,9 @@ class RtarabicSpider(scrapy.Spider):
         self.allowed_domains = [host] + ([grammar.SHORTLINK_HOST] if host == grammar.LIVE_HOST else [])
         default_pages = settings.getint("RTARABIC_MAX_PAGES")
         self.max_pages = self.args.max_pages or (default_pages if default_pages > 0 else None)
-        self.max_hops = 0 if self.args.explicit else settings.getint("RTARABIC_ARTICLE_HOPS")
+        # Backfills (sitemaps, id ranges) and explicit URLs fetch what they name, nothing they link to.
+        self.discover = not (self.args.explicit or self.args.since or self.args.until or self.args.ids)
+        self.max_hops = settings.getint("RTARABIC_ARTICLE_HOPS") if self.discover else 0
         self.sections = set(self.args.sections)
         self.window = None
         if self.args.since or self.args.until:
@@ -242,7 +244,7 @@ class RtarabicSpider(scrapy.Spider):
         ids = [grammar.article_id(link, self.base_url) for link in links]
         self.count_listing_ids(ids)
         yield from self.article_requests(links, depth=depth)
-        if not self.args.explicit:
+        if self.discover:
             for href in response.css("a::attr(href)").getall():
                 slug = grammar.tag_slug(response.urljoin(href), self.base_url)
                 if slug:
@@ -346,7 +348,7 @@ class RtarabicSpider(scrapy.Spider):
 
     def follow_from_article(self, response, article: dict):
         hops = response.meta.get("hops", 0)
-        if self.args.explicit:
+        if not self.discover:
             return
         for tag in article.get("tags") or []:
             request = self.tag_request(tag["slug"]) if tag.get("slug") else None
