@@ -172,31 +172,40 @@ class SQLiteFeedStorage:
         self.sink: ArchiveSink | None = None
         self.run_id: int | None = None
         self._timer: task.LoopingCall | None = None
+        self._early_aliases: list[tuple] = []
 
     @classmethod
     def from_crawler(cls, crawler, uri: str, *, feed_options: dict | None = None):
-        return cls(
+        storage = cls(
             uri,
             feed_options=feed_options,
             batch_size=crawler.settings.getint("RTARABIC_DB_BATCH_SIZE", 100),
             batch_seconds=crawler.settings.getfloat("RTARABIC_DB_BATCH_SECONDS", 5.0),
             crawler=crawler,
         )
+        # Connected now, not in open(): Scrapy opens a storage at the first
+        # exported item, and an alias can be found before it (a run whose first
+        # article is a republished copy).
+        crawler.signals.connect(storage._alias_found, signal=article_alias)
+        return storage
 
     def open(self, spider) -> ArchiveSink:
         archive = Archive(self.path)
         stats = self.crawler.stats if self.crawler else None
         self.run_id = archive.start_run(run_arguments(spider, self.crawler), started=_start_time(stats))
         self.sink = ArchiveSink(archive, batch_size=self.batch_size, batch_seconds=self.batch_seconds, stats=stats)
-        if self.crawler:
-            self.crawler.signals.connect(self._alias_found, signal=article_alias)
+        for alias in self._early_aliases:
+            self.sink.add_alias(*alias)
         self._timer = task.LoopingCall(self.sink.flush_if_due)
         self._timer.start(max(self.batch_seconds, 0.1), now=False)
         logger.info("Archiving into %(path)s (run %(run)s)", {"path": self.path, "run": self.run_id})
         return self.sink
 
     def _alias_found(self, article_id, alias, kind, **kwargs) -> None:
-        self.sink.add_alias(article_id, alias, kind)
+        if self.sink is None:
+            self._early_aliases.append((article_id, alias, kind))
+        else:
+            self.sink.add_alias(article_id, alias, kind)
 
     def store(self, file: ArchiveSink) -> None:
         # The sink's connection belongs to the reactor thread, so the last

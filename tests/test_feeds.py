@@ -1,0 +1,251 @@
+"""Tests of the sqlite feed storage, exporter and default feeds (rtarabic/feeds.py).
+
+Real ``scrapy runspider`` crawls of ``ItemsSpider`` below (it yields items
+without any network) write real archives under ``tmp_path``.
+"""
+
+import asyncio
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import scrapy
+from scrapy.settings import Settings
+
+from rtarabic.feeds import ArchiveFeeds, SQLiteFeedStorage, default_feeds, route_sqlite_feeds, uri_to_path
+from rtarabic.items import EXPORT_FIELDS, ArticleItem
+from rtarabic.signals import article_alias
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_item(i: int, version: int = 0) -> ArticleItem:
+    body = f"نص المقال رقم {i} في نسخته {version}." if version else f"نص المقال رقم {i}."
+    return ArticleItem(
+        id=i, url=f"https://arabic.rt.com/world/{i}-slug/", section="world", section_name="العالم",
+        title=f"مُحَمَّد في البيت {i}", summary="ملخص", body=body, source="RT",
+        published="2024-03-12T08:00:00+00:00", modified=None, author=None,
+        tags=[{"name": "مصر", "slug": "egypt"}], image=None, links=[], word_count=len(body.split()),
+        content_hash=f"{i:032x}{version:032x}", crawled_at="2024-03-12T09:00:00+00:00",
+        page_headlines=["عنوان خبر آخر"],
+    )
+
+
+class ItemsSpider(scrapy.Spider):
+    """Yields ``n`` articles (``-a n=``), ``pause`` seconds apart, version ``version``;
+    ``alias=ID`` reports ID as a republished copy of article 1."""
+
+    name = "items"
+    # The feed is under test, not the project's pipelines.
+    custom_settings = {"ITEM_PIPELINES": {}, "RTARABIC_HEALTH_ENABLED": False}
+
+    async def start(self):
+        if getattr(self, "alias", None):
+            self.crawler.signals.send_catch_log(signal=article_alias, article_id=1, alias=self.alias, kind="id")
+        for i in range(1, int(getattr(self, "n", 3)) + 1):
+            if float(getattr(self, "pause", 0)):
+                await asyncio.sleep(float(self.pause))
+            yield make_item(i, int(getattr(self, "version", 0)))
+
+
+def runspider(tmp_path, *args, wait=True, **settings):
+    # RTARABIC_DB inside tmp_path even with -o: the run lock covers it too.
+    settings = {"RTARABIC_DB": tmp_path / "archive.db", "RTARABIC_JSONL": "", "LOG_LEVEL": "INFO", **settings}
+    command = [sys.executable, "-m", "scrapy", "runspider", __file__, *args]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "SCRAPY_SETTINGS_MODULE": "rtarabic.settings"}
+    popen = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if not wait:
+        return popen
+    log, _ = popen.communicate(timeout=120)
+    return popen.returncode, log
+
+
+def stored(db: Path) -> int:
+    """Articles committed so far (0 before the crawl has made the tables)."""
+    try:
+        return rows(db, "select count(*) from articles")[0][0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def rows(db: Path, sql: str) -> list:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "uri,path",
+    [
+        ("sqlite:///srv/rt/archive.db", Path("/srv/rt/archive.db")),
+        ("sqlite:output/rtarabic.db", Path("output/rtarabic.db")),
+        ("sqlite:///tmp/أرشيف.db", Path("/tmp/أرشيف.db")),
+    ],
+)
+def test_uri_to_path(uri, path):
+    assert uri_to_path(uri) == path
+
+
+@pytest.mark.parametrize(
+    "uri", ["sqlite://host/archive.db", "file:///tmp/a.db", "sqlite:", "sqlite:///a.db?mode=ro", "/tmp/a.db"]
+)
+def test_storage_rejects_bad_uri(uri):
+    with pytest.raises(ValueError, match=uri.replace("?", r"\?")):
+        SQLiteFeedStorage(uri)
+
+
+def test_storage_refuses_overwrite():
+    with pytest.raises(ValueError, match="Refusing to overwrite"):
+        SQLiteFeedStorage("sqlite:///tmp/a.db", feed_options={"overwrite": True})
+
+
+def test_default_feeds(tmp_path):
+    settings = Settings({"RTARABIC_DB": str(tmp_path / "a.db"), "RTARABIC_JSONL": "out/%(name)s.jsonl"})
+    assert default_feeds(settings) == {
+        f"sqlite://{tmp_path}/a.db": {"format": "sqlite", "store_empty": True},
+        "out/%(name)s.jsonl": {"format": "jsonlines", "encoding": "utf-8", "fields": EXPORT_FIELDS},
+    }
+    assert default_feeds(Settings({"RTARABIC_DB": "", "RTARABIC_JSONL": ""})) == {}
+
+
+def test_route_sqlite_feeds(tmp_path):
+    feeds = {
+        str(tmp_path / "a.db"): {"format": "db"},
+        f"file://{tmp_path}/b.sqlite": {"format": "sqlite"},
+        "sqlite:c.db": {"format": "jsonlines"},
+        "items.jsonl": {"format": "jsonlines"},
+    }
+    assert route_sqlite_feeds(feeds) == {
+        f"sqlite://{tmp_path}/a.db": {"format": "sqlite", "store_empty": True},
+        f"sqlite://{tmp_path}/b.sqlite": {"format": "sqlite", "store_empty": True},
+        "sqlite:c.db": {"format": "sqlite", "store_empty": True},
+        "items.jsonl": {"format": "jsonlines"},
+    }
+    with pytest.raises(ValueError, match="s3://bucket/a.db"):
+        route_sqlite_feeds({"s3://bucket/a.db": {"format": "sqlite"}})
+
+
+@pytest.mark.parametrize(
+    "values,expected_feeds",
+    [
+        # -s RTARABIC_DB/RTARABIC_JSONL are honoured: FEEDS derive from them after overrides.
+        ({"RTARABIC_DB": "x/a.db", "RTARABIC_JSONL": "x/a.jsonl"}, {"sqlite://{cwd}/x/a.db", "x/a.jsonl"}),
+        ({"RTARABIC_DB": "x/a.db", "RTARABIC_JSONL": "", "FEEDS": {"o.jsonl": {"format": "jsonlines"}}},
+         {"o.jsonl"}),
+    ],
+)
+def test_addon_derives_feeds(values, expected_feeds):
+    settings = Settings()
+    settings.setmodule("rtarabic.settings", priority="project")
+    settings.update(values, priority="cmdline")
+    ArchiveFeeds().update_settings(settings)
+    assert set(settings.getdict("FEEDS")) == {f.format(cwd=Path.cwd().as_posix()) for f in expected_feeds}
+
+
+def test_crawl_writes_default_feeds(tmp_path):
+    db, jsonl = tmp_path / "archive.db", tmp_path / "items.jsonl"
+    code, log = runspider(tmp_path, "-a", "n=5", RTARABIC_DB=db, RTARABIC_JSONL=jsonl)
+    assert code == 0, log
+    assert rows(db, "select id from articles order by id") == [(i,) for i in range(1, 6)]
+    assert rows(db, "pragma journal_mode") == [("wal",)]
+    exported = [json.loads(line) for line in jsonl.read_text("utf-8").splitlines()]
+    assert [list(item) for item in exported] == [EXPORT_FIELDS] * 5  # never page_headlines
+    assert "مُحَمَّد" in jsonl.read_text("utf-8")  # utf-8, not \\u escapes
+    (run,) = rows(db, "select finish_reason, new, updated, unchanged, finished is not null from runs")
+    assert run == ("finished", 5, 0, 0, 1)
+
+
+def test_second_crawl_upserts(tmp_path):
+    db = tmp_path / "archive.db"
+    assert runspider(tmp_path, "-a", "n=4", "-o", f"sqlite://{db}")[0] == 0
+    code, log = runspider(tmp_path, "-a", "n=6", "-a", "version=1", "-o", f"sqlite://{db}")
+    assert code == 0, log
+    assert rows(db, "select count(*), sum(revision_count) from articles") == [(6, 4)]
+    assert rows(db, "select count(*) from revisions") == [(4,)]
+    assert rows(db, "select new, updated, unchanged from runs order by id") == [(4, 0, 0), (2, 4, 0)]
+    assert "'rtarabic/archive/updated': 4" in log
+
+
+def test_plain_path_with_db_extension_goes_to_archive(tmp_path):
+    db = tmp_path / "plain.db"
+    code, log = runspider(tmp_path, "-o", str(db))
+    assert code == 0, log
+    assert rows(db, "select count(*) from articles") == [(3,)]
+
+
+@pytest.mark.parametrize("target", ["sqlite://{db}", "{db}", "{db}:sqlite"])
+def test_overwrite_is_refused(tmp_path, target):
+    db = tmp_path / "archive.db"
+    assert runspider(tmp_path, "-a", "n=2", "-o", f"sqlite://{db}")[0] == 0
+    before = db.read_bytes()
+    code, log = runspider(tmp_path, "-a", "n=5", "-O", target.format(db=db))
+    assert code != 0
+    assert "Refusing to overwrite the SQLite archive" in log
+    assert db.read_bytes() == before
+    assert rows(db, "select count(*) from articles") == [(2,)]
+
+
+def test_alias_signal_recorded(tmp_path):
+    db = tmp_path / "archive.db"
+    code, log = runspider(tmp_path, "-a", "alias=1500001", "-o", f"sqlite://{db}")
+    assert code == 0, log
+    assert rows(db, "select alias, kind, article_id from aliases") == [("1500001", "id", 1)]
+    assert "'rtarabic/archive/aliases': 1" in log
+
+
+def test_batches_commit_while_crawling(tmp_path):
+    db = tmp_path / "archive.db"
+    crawl = runspider(tmp_path, "-a", "n=40", "-a", "pause=0.1", "-o", f"sqlite://{db}", wait=False,
+                      RTARABIC_DB_BATCH_SIZE=1000, RTARABIC_DB_BATCH_SECONDS=0.3)
+    try:
+        seen = set()
+        while crawl.poll() is None:
+            seen.add(stored(db))
+            time.sleep(0.1)
+    finally:
+        crawl.communicate(timeout=60)
+    # The time limit wrote batches long before the count limit (never reached) or the end.
+    assert len(seen - {0, 40}) >= 2, seen
+    assert rows(db, "select count(*) from articles") == [(40,)]
+
+
+@pytest.mark.slow
+def test_sigkill_mid_export_leaves_complete_rows(tmp_path):
+    db = tmp_path / "archive.db"
+    crawl = runspider(tmp_path, "-a", "n=3000", "-a", "pause=0.001", "-o", f"sqlite://{db}", wait=False,
+                      RTARABIC_DB_BATCH_SIZE=37, RTARABIC_DB_BATCH_SECONDS=0.05)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if stored(db) >= 200:
+                break
+            time.sleep(0.02)
+        crawl.send_signal(signal.SIGKILL)
+    finally:
+        crawl.communicate(timeout=60)
+    assert crawl.returncode == -signal.SIGKILL
+    assert rows(db, "pragma integrity_check") == [("ok",)]
+    (kept,) = rows(db, "select count(*) from articles")[0]
+    assert 200 <= kept < 3000
+    # Every stored article is whole: its tag and its search row.
+    assert rows(db, "select count(*) from article_tags") == [(kept,)]
+    assert rows(db, "select count(*) from articles_search") == [(kept,)]
+    assert rows(db, "select count(*) from articles where id not in (select rowid from articles_search)") == [(0,)]
+    assert rows(db, "select finished from runs") == [(None,)]
+    # The next crawl completes the archive.
+    code, log = runspider(tmp_path, "-a", "n=3000", "-o", f"sqlite://{db}")
+    assert code == 0, log
+    assert rows(db, "select count(*), min(id), max(id) from articles") == [(3000, 1, 3000)]
+    assert rows(db, "select count(*) from articles_search") == [(3000,)]
+    assert rows(db, "select new, unchanged from runs where finished is not null") == [(3000 - kept, kept)]
+    assert rows(db, "pragma integrity_check") == [("ok",)]
