@@ -249,3 +249,82 @@ def test_sigkill_mid_export_leaves_complete_rows(tmp_path):
     assert rows(db, "select count(*) from articles_search") == [(3000,)]
     assert rows(db, "select new, unchanged from runs where finished is not null") == [(3000 - kept, kept)]
     assert rows(db, "pragma integrity_check") == [("ok",)]
+
+
+# --- The real spider against the offline replica ------------------------------------------
+
+
+def archive_rows(db: Path) -> dict[int, dict]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return {row["id"]: dict(row) for row in conn.execute("select * from articles")}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def small_replica(make_replica):
+    return make_replica(articles=40, faults=False)
+
+
+@pytest.mark.slow
+def test_replica_crawled_twice_no_duplicates_and_jsonl_matches(small_replica, tmp_path):
+    from tests.runs import crawl
+
+    db = tmp_path / "archive.db"
+    first = crawl(small_replica.base_url, db, "first", RTARABIC_INCREMENTAL=False)
+    assert first.returncode == 0, first.log[-3000:]
+    assert first.items
+    stored = archive_rows(db)
+    # The JSON Lines file and the articles table hold the same articles and values.
+    assert sorted(stored) == sorted(item["id"] for item in first.items)
+    for item in first.items:
+        row = stored[item["id"]]
+        for name in ("tags", "image", "links"):
+            row[name] = json.loads(row[name]) if row[name] is not None else None
+        assert {name: row[name] for name in EXPORT_FIELDS} == item
+    second = crawl(small_replica.base_url, db, "second", RTARABIC_INCREMENTAL=False)
+    assert second.returncode == 0, second.log[-3000:]
+    assert rows(db, "select count(*), count(distinct id) from articles") == [(len(stored), len(stored))]
+    assert rows(db, "select count(*) from revisions") == [(0,)]
+    assert rows(db, "select count(*) from articles_search") == [(len(stored),)]
+
+
+@pytest.mark.slow
+def test_replica_edit_updates_row_and_adds_one_revision(small_replica, tmp_path):
+    from tests.runs import crawl
+
+    db = tmp_path / "archive.db"
+    first = crawl(small_replica.base_url, db, "first", RTARABIC_INCREMENTAL=False)
+    assert first.returncode == 0, first.log[-3000:]
+    edited_id = first.items[0]["id"]
+    before = archive_rows(db)[edited_id]
+    small_replica.control(f"edit?id={edited_id}")
+    second = crawl(small_replica.base_url, db, "second", RTARABIC_INCREMENTAL=False)
+    assert second.returncode == 0, second.log[-3000:]
+    after = archive_rows(db)[edited_id]
+    (new_item,) = [item for item in second.items if item["id"] == edited_id]
+    assert after["content_hash"] == new_item["content_hash"] != before["content_hash"]
+    assert (after["body"], after["revision_count"]) == (new_item["body"], 1)
+    assert rows(db, "select article_id, content_hash, body from revisions") == [
+        (edited_id, before["content_hash"], before["body"])
+    ]
+    assert rows(db, "select updated from runs order by id desc limit 1") == [(1,)]
+
+
+@pytest.mark.slow
+def test_replica_republished_article_is_one_row_and_one_alias(small_replica, tmp_path):
+    from tests.runs import crawl
+
+    db = tmp_path / "archive.db"
+    first = crawl(small_replica.base_url, db, "first")
+    assert first.returncode == 0, first.log[-3000:]
+    original = first.items[0]["id"]
+    copy = small_replica.control(f"republish?id={original}")["id"]
+    second = crawl(small_replica.base_url, db, "second")
+    assert second.returncode == 0, second.log[-3000:]
+    content_hash = archive_rows(db)[original]["content_hash"]
+    assert rows(db, f"select id from articles where content_hash = '{content_hash}'") == [(original,)]
+    assert copy not in archive_rows(db)
+    assert rows(db, "select alias, kind, article_id from aliases") == [(str(copy), "id", original)]
