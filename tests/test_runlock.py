@@ -11,6 +11,7 @@ import pytest
 from scrapy.settings import Settings
 
 from rtarabic import runlock
+from tests.crawling import ROOT
 
 HOLDER = """
 import sys
@@ -206,3 +207,35 @@ def test_lock_of_a_killed_crawl_is_taken_over(slow_replica, tmp_path):
     )
     with open(f"{db}.lock") as f:
         assert f.read() == ""  # released cleanly this time
+
+
+SPIDER = """
+import scrapy
+
+
+class Quiet(scrapy.Spider):
+    name = "quiet"
+
+    async def start(self):
+        return
+        yield
+"""
+
+
+@pytest.mark.slow
+def test_extension_refuses_a_crawl_started_without_our_command(holder, tmp_path):
+    # `scrapy runspider` is Scrapy's own command: the lock extension alone must stop it before any feed opens.
+    db, proc = holder
+    spider = tmp_path / "quiet.py"
+    spider.write_text(SPIDER)
+    command = [sys.executable, "-m", "scrapy", "runspider", str(spider), "-s", f"RTARABIC_DB={db}",
+               "-s", f"RTARABIC_JSONL={tmp_path / 'quiet.jsonl'}"]  # fmt: skip
+    env = {
+        **os.environ,
+        "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
+        "SCRAPY_SETTINGS_MODULE": "rtarabic.settings",
+    }
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0
+    assert f"another rtarabic run (pid {proc.pid}, started " in done.stderr
+    assert not os.path.exists(db) and not (tmp_path / "quiet.jsonl").exists()
