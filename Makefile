@@ -32,3 +32,9 @@ datasette: venv
 	$(BIN)/python -m datasette serve $(DB) --port $(PORT) \
 		--metadata datasette/metadata.yml --plugins-dir datasette/plugins \
 		--setting truncate_cells_html 300
+
+# Benchmarks against the offline replica (crawls of 10,000 and 50,000 articles: the
+# second takes most of the time). Prints a table and writes bench/RESULTS.md;
+# e.g. BENCH_ARGS="--only extraction" or BENCH_ARGS="--big 20000".
+bench: venv
+	$(BIN)/python -m bench $(BENCH_ARGS)

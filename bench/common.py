@@ -1,0 +1,157 @@
+"""Helpers the benchmarks share: a replica server in a subprocess, a crawl subprocess, the machine."""
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: The replica's fixed clock, so that a Site built here agrees with the server.
+REPLICA_NOW = "2026-12-01T09:00:00+00:00"
+
+#: Politeness off: the benchmarks measure our code, not the delays we keep for the live site.
+FAST_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 16,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,
+    "LOG_LEVEL": "INFO",
+}
+
+
+def crawl_env() -> dict:
+    return {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "SCRAPY_SETTINGS_MODULE": "rtarabic.settings"}
+
+
+class Replica:
+    """``python -m tests.replica`` in a subprocess; ``cpu_seconds()`` is what it has used so far."""
+
+    def __init__(self, articles: int, *, seed: int = 1, faults: bool = False, extra: tuple = ()):
+        self.articles, self.seed, self.faults = articles, seed, faults
+        args = [sys.executable, "-m", "tests.replica", "--port", "0", "--articles", str(articles),
+                "--seed", str(seed), "--now", REPLICA_NOW, *extra]
+        if not faults:
+            args.append("--no-faults")
+        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        self.base_url = self.process.stdout.readline().strip()
+        if not self.base_url.startswith("http://"):
+            self.stop()
+            raise RuntimeError(f"replica did not start: {args}")
+        self._ps = psutil.Process(self.process.pid)
+
+    def site(self):
+        """The in-process ``Site`` with the same options, for the truth."""
+        from tests.replica import Site
+
+        return Site(articles=self.articles, seed=self.seed, now=REPLICA_NOW, faults=self.faults,
+                    base_url=self.base_url)
+
+    def control(self, path: str) -> dict:
+        with urllib.request.urlopen(f"{self.base_url}/_replica/{path}", timeout=60) as response:
+            return json.loads(response.read())
+
+    def cpu_seconds(self) -> float:
+        times = self._ps.cpu_times()
+        return times.user + times.system
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process.stdout.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+@dataclass
+class Crawl:
+    """What one ``scrapy crawl rtarabic`` subprocess did."""
+
+    seconds: float
+    returncode: int
+    stats: dict
+    peak_rss: int  # bytes, the crawl process's high-water mark
+    cpu_seconds: float
+    log: str = field(repr=False, default="")
+
+    def stat(self, key: str, default=0):
+        return self.stats.get(key, default)
+
+
+def run_crawl(base_url: str, workdir: Path, *args: str, db: Path | None = None, timeout: float = 7200,
+              **settings) -> Crawl:
+    """One crawl of ``base_url`` into ``db`` with JSON Lines beside it.
+
+    ``db`` defaults to ``workdir/rtarabic.db``: Datasette's metadata names the database "rtarabic".
+
+    Peak RSS comes from ``wait4``'s rusage of this one child (ru_maxrss, KiB on Linux).
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    stats_file = workdir / "stats.json"
+    stats_file.unlink(missing_ok=True)
+    log_file = workdir / "crawl.log"
+    merged = {**FAST_SETTINGS, "RTARABIC_BASE_URL": base_url, "RTARABIC_DB": str(db or workdir / "rtarabic.db"),
+              "RTARABIC_JSONL": str(workdir / "items-%(time)s.jsonl"), "RTARABIC_STATS_FILE": str(stats_file),
+              **settings}
+    command = [sys.executable, "-m", "scrapy", "crawl", "rtarabic"]
+    for name, value in merged.items():
+        command += ["-s", f"{name}={value}"]
+    command += list(args)
+    started = time.perf_counter()
+    with open(log_file, "w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=crawl_env(), stdout=log, stderr=subprocess.STDOUT)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                process.kill()
+            time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stats = json.loads(stats_file.read_text("utf-8")) if stats_file.exists() else {}
+    return Crawl(seconds=seconds, returncode=process.returncode, stats=stats, peak_rss=usage.ru_maxrss * 1024,
+                 cpu_seconds=usage.ru_utime + usage.ru_stime, log=log_file.read_text("utf-8", errors="replace"))
+
+
+def machine() -> dict:
+    """Cores, memory, versions and the date, for the head of the results."""
+    import sqlite3
+
+    import lxml.etree
+    import scrapy
+    import trafilatura
+
+    import datasette
+
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": f"{os.cpu_count()} cores ({platform.processor() or platform.machine()})",
+        "memory": f"{psutil.virtual_memory().total / 2**30:.1f} GiB",
+        "os": platform.platform(terse=True),
+        "python": platform.python_version(),
+        "versions": (f"Scrapy {scrapy.__version__}, lxml {'.'.join(map(str, lxml.etree.LXML_VERSION))}, "
+                     f"trafilatura {trafilatura.__version__}, Datasette {datasette.__version__}, "
+                     f"SQLite {sqlite3.sqlite_version}"),
+    }
+
+
+def self_max_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
