@@ -24,9 +24,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain as chained
 from urllib.parse import unquote, urljoin, urlsplit
 
-import lxml.html
 from lxml import etree
 
 from rtarabic import layouts as L
@@ -61,7 +61,9 @@ _NON_ARTICLE_OG_TYPES = ("video", "music", "website", "profile")
 _INTERSTITIAL_HINTS = (b"ddos", b"DDoS", b"DDOS", b"Checking your browser")
 _DOCUMENT_ENDS = (b"</html", b"</HTML", b"</body", b"</BODY")
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
-_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True)
+# lxml.html's parser builds the same tree but looks up a Python element class for every
+# element proxy; extraction needs none of HtmlElement's methods.
+_PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True)
 _HAS_FOLLOWING = L.xpath("boolean(following::*[not(self::script or self::style)])")
 
 
@@ -104,8 +106,10 @@ def _parse(data: bytes) -> etree._Element | None:
     if not data or not data.strip():
         return None
     try:
-        doc = lxml.html.document_fromstring(data, parser=_PARSER)
+        doc = etree.fromstring(data, _PARSER)
     except (etree.ParserError, ValueError):
+        return None
+    if doc is None:
         return None
     # A <br> separates words: give it a space so that text joins stay word-exact.
     for br in doc.iter("br"):
@@ -113,16 +117,16 @@ def _parse(data: bytes) -> etree._Element | None:
     return doc
 
 
-def _text(value) -> str:
+def _text(value, page: L.Page | None = None) -> str:
     if isinstance(value, str):
         return normalize(value)
-    return normalize("".join(L.PARAGRAPH_TEXT(value)))
+    return normalize("".join(L.PARAGRAPH_TEXT(value, page)))
 
 
 def _first_text(chain, context) -> str | None:
     for selector in chain:
         for value in selector(context):
-            text = _text(value)
+            text = _text(value, context if type(context) is L.Page else None)
             if text:
                 return text
     return None
@@ -229,7 +233,8 @@ def _identity(doc, url: str, base_url: str) -> tuple[str, int, str | None] | Non
     fetched = article_parts(url, base_url)
     for selector in L.CANONICAL_LINKS:
         for href in selector(doc):
-            parts = article_parts(urljoin(url, href.strip()), base_url)
+            absolute = urljoin(url, href.strip())
+            parts = fetched if absolute == url else article_parts(absolute, base_url)
             if parts and parts[2] and (fetched is None or parts[1] == fetched[1]):
                 return parts
     return fetched
@@ -240,11 +245,11 @@ def _paragraphs(container, layout: L.Layout) -> list:
     return found if found else L.NESTED_PARAGRAPHS(container)
 
 
-def _body(container, layout, page_url: str) -> tuple[list[str], list[str], str | None, list]:
+def _body(container, layout, page_url: str, page: L.Page | None = None) -> tuple[list[str], list[str], str | None, list]:
     """Own paragraphs, their links, the source line's value and the paragraph elements."""
     texts, links, source, elements = [], [], None, []
     for p in _paragraphs(container, layout):
-        text = _text(p)
+        text = _text(p, page)
         if not text:
             continue
         source_line = _SOURCE_LINE.match(text)
@@ -262,11 +267,15 @@ def _body(container, layout, page_url: str) -> tuple[list[str], list[str], str |
     return texts, links, source, elements
 
 
-def _tags(nodes, base_url: str) -> list[dict]:
+#: Memoised like ``_linked_article``: tag links recur on many pages.
+_tag_slug = lru_cache(maxsize=65536)(tag_slug)
+
+
+def _tags(nodes, base_url: str, page: L.Page | None = None) -> list[dict]:
     tags, seen = [], set()
     for a in nodes:
-        slug = tag_slug(a.get("href", ""), base_url)
-        name = _text(a)
+        slug = _tag_slug(a.get("href", ""), base_url)
+        name = _text(a, page)
         if slug and name and slug not in seen:
             seen.add(slug)
             tags.append({"name": name, "slug": slug})
@@ -298,7 +307,7 @@ def _image(layout, doc, page_url: str, ld_image) -> tuple[dict | None, bool]:
 def _section_name(layout, doc, section: str, breadcrumbs: dict) -> str | None:
     for a in _first_nodes(layout.section_links, doc):
         if _path_area(a.get("href", "")) == section:
-            name = _text(a)
+            name = _text(a, doc)
             if name:
                 return name
     for item in breadcrumbs.get("itemListElement") or []:
@@ -321,14 +330,14 @@ def _headlines(doc, own_id: int | None, own_paragraphs: list, base_url: str) -> 
         if a in own_links:
             continue
         parts = _linked_article(a.get("href", ""), base_url)
-        if parts is None and not L.STORY_LINK(a):
+        if parts is None and not L.STORY_LINK(a, doc):
             continue
         if parts is not None and parts[1] == own_id:
             continue
         if len(a):
             # A card's title element holds the headline without the card's label.
-            nodes = [node for selector in L.CARD_TITLES for node in selector(a)] + [a]
-            texts = (_CARD_LABEL.sub("", normalize("".join(L.VISIBLE_TEXT(node)))) for node in nodes)
+            nodes = chained((node for selector in L.CARD_TITLES for node in selector(a)), (a,))
+            texts = (_CARD_LABEL.sub("", normalize("".join(L.VISIBLE_TEXT(node, doc)))) for node in nodes)
             text = next(filter(None, texts), "")
         else:
             text = normalize(a.text)
@@ -353,6 +362,7 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
         return Extraction(None, problem="interstitial")
     if doc is None:
         return Extraction(None, problem="truncated" if raw.strip() else "unknown-layout")
+    doc = L.Page(doc)
 
     identity = _identity(doc, url, base_url)
     canonical = L.CANONICAL_LINKS[0](doc)
@@ -397,7 +407,7 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
         if container is not None:
             fallbacks.append("body")
     paragraphs, links, source, elements = (
-        _body(container, row, url) if container is not None else ([], [], None, [])
+        _body(container, row, url, doc) if container is not None else ([], [], None, [])
     )
     if not paragraphs and isinstance(ld.get("articleBody"), str):
         paragraphs = [p for p in map(normalize, ld["articleBody"].split("\n")) if p]
@@ -412,16 +422,17 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
         return Extraction(None, problem="unknown-layout", fallbacks=fallbacks)
 
     section, article_id, slug = identity
-    published = next(filter(None, map(parse_machine, [_ld_string(ld.get("datePublished"))]
-                                      + [v for s in row.published for v in s(doc)])), None)
+    # Lazily: the first machine-readable date wins, later selectors need not run.
+    published = next(filter(None, map(parse_machine, chained([_ld_string(ld.get("datePublished"))],
+                                      (v for s in row.published for v in s(doc))))), None)
     if published is None:
         published = parse_arabic(_first_text(row.date_text, doc))
-    modified = next(filter(None, map(parse_machine, [_ld_string(ld.get("dateModified"))]
-                                     + [v for s in row.modified for v in s(doc)])), None)
+    modified = next(filter(None, map(parse_machine, chained([_ld_string(ld.get("dateModified"))],
+                                     (v for s in row.modified for v in s(doc))))), None)
     author = pick("author", (ld.get("author") or {}).get("name")
                   if isinstance(ld.get("author"), dict) and ld["author"].get("@type") == "Person" else None)
     tag_nodes = _first_nodes(row.tags, doc)
-    tags = _tags(tag_nodes, base_url)
+    tags = _tags(tag_nodes, base_url, doc)
     image, image_fell_back = _image(row, doc, url, ld.get("image"))
     if image_fell_back:
         fallbacks.append("image")

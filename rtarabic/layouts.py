@@ -16,10 +16,328 @@ than an ``if`` in the extraction code.
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from cssselect import HTMLTranslator
-from lxml.etree import XPath
+from lxml import etree
+
+# -- selector types ---------------------------------------------------------------------------
+# Every selector is called with a ``Page`` (the parsed document and its element index) or with
+# an element, and returns a list of elements or attribute strings in document order, exactly
+# what the equivalent XPath would. Page-wide CSS selectors are answered from the index built in
+# one pass over the page instead of one XPath scan of the whole tree per selector: that scan,
+# about 25 times a page, was most of the extraction time.
+
+# XPath's normalize-space() splits a class attribute on these four characters only.
+_CLASS_TOKEN = re.compile(r"[^ \t\r\n]+")
+
+
+class Page:
+    """A parsed page: its root element, its elements by class and by tag, its head meta values."""
+
+    __slots__ = ("root", "by_class", "by_tag", "_meta", "_position", "_cache")
+
+    def __init__(self, root):
+        self.root = root
+        by_class: dict[str, list] = defaultdict(list)
+        by_tag: dict[str, list] = defaultdict(list)
+        for element in root.iter(etree.Element):  # document order
+            by_tag[element.tag].append(element)
+            classes = element.get("class")
+            if classes:
+                # Printable ASCII has no whitespace but the space, so split() splits as XPath does.
+                names = classes.split() if classes.isascii() and classes.isprintable() else (
+                    _CLASS_TOKEN.findall(classes))
+                for name in names if len(names) < 2 else dict.fromkeys(names):
+                    by_class[name].append(element)
+        self.by_class, self.by_tag, self._meta, self._position = by_class, by_tag, None, None
+        self._cache: dict = {}
+
+    def cached(self, key, compute):
+        """``compute(page)``, once per page and ``key``."""
+        if key not in self._cache:
+            self._cache[key] = compute(self)
+        return self._cache[key]
+
+    def position(self) -> dict:
+        """Each element's index in document order."""
+        if self._position is None:
+            self._position = {e: i for i, e in enumerate(self.root.iter(etree.Element))}
+        return self._position
+
+    def meta(self) -> dict[str, list[str]]:
+        """``content`` values of ``/html/head/meta`` by their ``name`` and by their ``property``."""
+        if self._meta is None:
+            self._meta = {}
+            if self.root.tag == "html":
+                for head in self.root.iterchildren("head"):
+                    for tag in head.iterchildren("meta"):
+                        content = tag.get("content")
+                        if content is None:
+                            continue
+                        for key in {tag.get("name"), tag.get("property")} - {None}:
+                            self._meta.setdefault(key, []).append(content)
+        return self._meta
+
+
+def _root(context):
+    return context.root if type(context) is Page else context
+
+
+class XPathSelector:
+    """A compiled XPath expression, evaluated from the page's root or from an element."""
+
+    __slots__ = ("expression", "_compiled")
+
+    def __init__(self, expression: str):
+        self.expression, self._compiled = expression, etree.XPath(expression)
+
+    def __call__(self, context):
+        return self._compiled(_root(context))
+
+    def __repr__(self):
+        return f"xpath({self.expression!r})"
+
+
+class MetaSelector:
+    """``<meta name=...>`` or ``<meta property=...>`` content in ``<head>``."""
+
+    __slots__ = ("name", "_compiled")
+
+    def __init__(self, name: str):
+        self.name = name
+        self._compiled = etree.XPath(f"/html/head/meta[@name='{name}' or @property='{name}']/@content")
+
+    def __call__(self, context):
+        if type(context) is Page:
+            return context.meta().get(self.name, [])
+        return self._compiled(context)
+
+    def __repr__(self):
+        return f"meta({self.name!r})"
+
+
+# One compound selector of the supported CSS subset: tag, .class..., [attr] or [attr=value].
+_COMPOUND = re.compile(r"([a-z][a-z0-9-]*)?((?:\.[\w-]+|\[[\w-]+(?:=[\w-]+)?\])*)$")
+_PART = re.compile(r"\.([\w-]+)|\[([\w-]+)(?:=([\w-]+))?\]")
+
+
+def _compound(text: str) -> tuple:
+    match = _COMPOUND.match(text)
+    if not match:
+        raise ValueError(f"unsupported CSS selector part: {text!r}")
+    tag, parts = match.group(1), match.group(2)
+    classes = tuple(c for c, _, _ in _PART.findall(parts) if c)
+    attributes = tuple((a, v or None) for c, a, v in _PART.findall(parts) if a)
+    return tag, classes, attributes
+
+
+def _matches(element, compound) -> bool:
+    tag, classes, attributes = compound
+    if tag and element.tag != tag:
+        return False
+    if classes:
+        own = _CLASS_TOKEN.findall(element.get("class") or "")
+        if any(c not in own for c in classes):
+            return False
+    for name, value in attributes:
+        found = element.get(name)
+        if found is None or (value is not None and found != value):
+            return False
+    return True
+
+
+class CssSelector:
+    """A CSS selector (tags, classes, attributes, descendant and child combinators, groups).
+
+    From a ``Page`` the candidates come from the page's index (the rarest class, else the tag)
+    and are matched right to left; from an element the selector runs as compiled XPath.
+    """
+
+    __slots__ = ("expression", "_groups", "_compiled")
+
+    def __init__(self, expression: str):
+        self.expression = expression
+        self._groups = tuple(self._steps(group) for group in expression.split(","))
+        self._compiled = etree.XPath(_translate(expression))
+
+    @staticmethod
+    def _steps(group: str) -> tuple:
+        steps, combinator = [], " "
+        for token in group.replace(">", " > ").split():
+            if token == ">":
+                combinator = ">"
+                continue
+            steps.append((combinator, _compound(token)))
+            combinator = " "
+        return tuple(steps)
+
+    def _select(self, page: Page, steps) -> list:
+        """Left to right: the first step from the index, each next one among the found elements'
+        children or descendants; re-sorted only when nested contexts could repeat or reorder."""
+        combinator, compound = steps[0]
+        tag, classes, _ = compound
+        if classes:
+            pool = min((page.by_class.get(c, ()) for c in classes), key=len)
+        elif tag:
+            pool = page.by_tag.get(tag, ())
+        else:
+            pool = page.root.iter(etree.Element)
+        found = [e for e in pool if _matches(e, compound)]
+        for combinator, compound in steps[1:]:
+            if not found:
+                break
+            tag = compound[0] or etree.Element
+            following = []
+            for context in found:
+                pool = context.iterchildren(tag) if combinator == ">" else context.iterdescendants(tag)
+                following.extend(e for e in pool if _matches(e, compound))
+            if len(found) > 1 and following:
+                following = sorted(dict.fromkeys(following), key=page.position().__getitem__)
+            found = following
+        return found
+
+    def __call__(self, context):
+        if type(context) is not Page:
+            return self._compiled(context)
+        if len(self._groups) == 1:
+            return self._select(context, self._groups[0])
+        return self._compiled(context.root)  # document order across groups: let XPath merge
+
+    def exists(self, page: Page) -> bool:
+        return any(self._select(page, steps) for steps in self._groups)
+
+    def __repr__(self):
+        return f"css({self.expression!r})"
+
+
+class HasSelector:
+    """True when every CSS selector matches somewhere in the page."""
+
+    __slots__ = ("selectors",)
+
+    def __init__(self, *expressions: str):
+        self.selectors = tuple(CssSelector(e) for e in expressions)
+
+    def __call__(self, context):
+        if type(context) is Page:
+            return all(s.exists(context) for s in self.selectors)
+        return all(bool(s(context)) for s in self.selectors)
+
+    def __repr__(self):
+        return f"has{tuple(s.expression for s in self.selectors)!r}"
+
+
+class TextSelector:
+    """The text nodes of an element's subtree (not its tail) in document order, except those
+    under a skipped element, the element itself or its ancestors included: ``.//text()``
+    with ``not(ancestor::...)`` tests, walked in Python (one XPath call per text node's
+    ancestors was most of the cost of reading a paragraph)."""
+
+    __slots__ = ("tags", "class_parts", "tag_class_parts")
+
+    def __init__(self, tags=(), class_parts=(), tag_class_parts=None):
+        #: Skip elements with these tags, whose class attribute contains one of ``class_parts``,
+        #: or with a tag of ``tag_class_parts`` whose class contains one of its parts.
+        self.tags, self.class_parts = frozenset(tags), tuple(class_parts)
+        self.tag_class_parts = dict(tag_class_parts or {})
+
+    def skips(self, element) -> bool:
+        tag = element.tag
+        if tag in self.tags:
+            return True
+        if not (self.class_parts or tag in self.tag_class_parts):
+            return False
+        classes = element.get("class")
+        if not classes:
+            return False
+        return any(part in classes for part in self.class_parts) or any(
+            part in classes for part in self.tag_class_parts.get(tag, ())
+        )
+
+    def __call__(self, element, page: Page | None = None) -> list[str]:
+        if not isinstance(element.tag, str):
+            return []
+        if page is not None:
+            skipped = page.cached(self, self._skipped)
+            if element in skipped:
+                return []
+            found: list[str] = []
+            self._walk(element, found, skipped.__contains__)
+            return found
+        skips = self.skips
+        if skips(element) or any(skips(ancestor) for ancestor in element.iterancestors()):
+            return []
+        found = []
+        self._walk(element, found, skips)
+        return found
+
+    def _skipped(self, page: Page) -> set:
+        """Every element of the page that is skipped or inside a skipped one."""
+        roots = [e for tag in self.tags for e in page.by_tag.get(tag, ())]
+        # A class attribute contains a part (which has no spaces) exactly when a class name does.
+        roots += [e for name, elements in page.by_class.items()
+                  if any(part in name for part in self.class_parts) for e in elements]
+        roots += [e for tag, parts in self.tag_class_parts.items() for e in page.by_tag.get(tag, ())
+                  if any(part in (e.get("class") or "") for part in parts)]
+        return {node for root in roots for node in root.iter()}
+
+    def _walk(self, element, found: list, skips) -> None:
+        if element.text:
+            found.append(element.text)
+        for child in element:
+            if isinstance(child.tag, str) and not skips(child):
+                self._walk(child, found, skips)
+            if child.tail:
+                found.append(child.tail)
+
+
+class ClassPartSelector:
+    """``.//*[contains(@class, part) or ...]``: descendants whose class attribute contains a part."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: str):
+        self.parts = parts
+
+    def __call__(self, element) -> list:
+        found = []
+        for descendant in element.iterdescendants(etree.Element):
+            classes = descendant.get("class")
+            if classes and any(part in classes for part in self.parts):
+                found.append(descendant)
+        return found
+
+
+class LinkTest:
+    """True for a link whose href contains one of ``href_parts`` or that sits inside an element
+    whose class attribute contains one of ``ancestor_class_parts``."""
+
+    __slots__ = ("href_parts", "ancestor_class_parts")
+
+    def __init__(self, href_parts=(), ancestor_class_parts=()):
+        self.href_parts, self.ancestor_class_parts = tuple(href_parts), tuple(ancestor_class_parts)
+
+    def __call__(self, link, page: Page | None = None) -> bool:
+        href = link.get("href")
+        if href is not None and any(part in href for part in self.href_parts):
+            return True
+        if page is not None:
+            return link in page.cached(self, self._links_inside)
+        for ancestor in link.iterancestors():
+            classes = ancestor.get("class")
+            if classes and any(part in classes for part in self.ancestor_class_parts):
+                return True
+        return False
+
+    def _links_inside(self, page: Page) -> set:
+        # A class attribute contains a part (which has no spaces) exactly when one of its
+        # class names does, so the index's names find every such element.
+        containers = [element for name, elements in page.by_class.items()
+                      if any(part in name for part in self.ancestor_class_parts) for element in elements]
+        return {link for container in containers for link in container.iterdescendants("a")}
+
 
 _TRANSLATOR = HTMLTranslator()
 
@@ -33,30 +351,28 @@ def _translate(expression: str) -> str:
     return _CLASS_TEST.sub(r"(contains(@class, '\1') and \g<0>)", _TRANSLATOR.css_to_xpath(expression))
 
 
-def css(expression: str) -> XPath:
-    """A CSS selector compiled to XPath, evaluated from the element it is called on."""
-    return XPath(_translate(expression))
+def css(expression: str) -> CssSelector:
+    """A CSS selector, evaluated from the page (or the element) it is called on."""
+    return CssSelector(expression)
 
 
-def xpath(expression: str) -> XPath:
+def xpath(expression: str) -> XPathSelector:
     """A compiled XPath expression."""
-    return XPath(expression)
+    return XPathSelector(expression)
 
 
-def meta(name: str) -> XPath:
-    """The ``content`` of ``<meta name=...>`` or ``<meta property=...>``.
-
-    An absolute path into ``<head>``: a ``//meta`` search would walk the whole page.
-    """
-    return XPath(f"/html/head/meta[@name='{name}' or @property='{name}']/@content")
+def meta(name: str) -> MetaSelector:
+    """The ``content`` of ``<meta name=...>`` or ``<meta property=...>`` directly in ``<head>``."""
+    return MetaSelector(name)
 
 
-def has(*expressions: str) -> XPath:
-    """A boolean XPath: true when every CSS ``expressions`` matches somewhere in the page."""
-    return XPath(" and ".join(f"boolean({_translate(e)})" for e in expressions))
+def has(*expressions: str) -> HasSelector:
+    """A boolean selector: true when every CSS ``expressions`` matches somewhere in the page."""
+    return HasSelector(*expressions)
 
 
-Chain = tuple[XPath, ...]
+Selector = CssSelector | XPathSelector | MetaSelector
+Chain = tuple[Selector, ...]
 
 # Paragraph children of a body container that are not prose: the lead (it is the
 # summary) and recommendation or embed wrappers that some templates render as <p>.
@@ -76,12 +392,12 @@ class Layout:
     #: Seen on the live site in these years (documentation only).
     seen: str
     #: True when the page belongs to this generation.
-    detect: XPath
+    detect: Selector | HasSelector
     title: Chain = ()
     summary: Chain = ()
     #: The body container; its own paragraphs are ``paragraphs`` evaluated on it.
     body: Chain = ()
-    paragraphs: XPath = _OWN_PARAGRAPHS
+    paragraphs: Selector = _OWN_PARAGRAPHS
     #: Links to the section page: href gives the section slug, text its Arabic label.
     section_links: Chain = ()
     #: Machine-readable section slug (e.g. ``meta[name=category]``).
@@ -243,33 +559,29 @@ NESTED_PARAGRAPHS = xpath(
 )
 
 #: Links of the stories/trends strips: their texts are story names, not article text.
-STORY_LINK = xpath(
-    "boolean(contains(@href, '/trend') or contains(@href, '/stories/') or contains(@href, '/story/')"
-    " or ancestor::*[contains(@class, 'stories') or contains(@class, 'trends')])"
-)
+STORY_LINK = LinkTest(href_parts=("/trend", "/stories/", "/story/"),
+                      ancestor_class_parts=("stories", "trends"))
 
 #: Every link on the page, for headlines and listings.
-ALL_LINKS = xpath("//a[@href]")
+ALL_LINKS = css("a[href]")
 
 #: Title elements inside recommendation and story cards, in priority order: their text is the
 #: other article's headline without the card's label ("إقرأ المزيد", "RT STORIES") or a
 #: duplicate rendering of the same name (story strips show a label and a name).
 CARD_TITLES = (
-    xpath(".//*[contains(@class, '__title') or contains(@class, '-big__title') or contains(@class, 'card__title')]"),
-    xpath(".//*[contains(@class, '__footer')]"),
-    xpath(".//*[contains(@class, '__name') or contains(@class, 'heading') or contains(@class, 'list-news_text')]"),
+    ClassPartSelector("__title", "-big__title", "card__title"),
+    ClassPartSelector("__footer"),
+    ClassPartSelector("__name", "heading", "list-news_text"),
 )
 
 #: Text nodes of a paragraph that belong to it, not to an embed or card nested inside it.
-PARAGRAPH_TEXT = xpath(
-    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::iframe"
-    " or ancestor::blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')"
-    " or contains(@class, 'tiktok-embed')]"
-    " or ancestor::*[contains(@class, 'read-more') or contains(@class, 'crosslinks')"
-    " or contains(@class, 'rtcode') or contains(@class, 'AllEmbed')])]"
+PARAGRAPH_TEXT = TextSelector(
+    tags=("script", "style", "noscript", "iframe"),
+    class_parts=("read-more", "crosslinks", "rtcode", "AllEmbed"),
+    tag_class_parts={"blockquote": ("twitter-tweet", "instagram-media", "tiktok-embed")},
 )
 #: Text of any element except its scripts and styles.
-VISIBLE_TEXT = xpath(".//text()[not(ancestor::script or ancestor::style)]")
+VISIBLE_TEXT = TextSelector(tags=("script", "style"))
 PARAGRAPH_LINKS = xpath(
     ".//a[@href][not(ancestor::*[contains(@class, 'read-more') or contains(@class, 'crosslinks')"
     " or contains(@class, 'rtcode') or contains(@class, 'AllEmbed')]"

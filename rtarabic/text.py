@@ -8,6 +8,7 @@ of whitespace.
 """
 
 import hashlib
+import re
 
 # Invisible characters that the CMS and copy-pasted wire copy scatter through
 # text: zero-width space/joiners, LRM/RLM, the Arabic letter mark, bidi
@@ -19,7 +20,13 @@ _INVISIBLE = (
     + list(range(0x2060, 0x2065))
     + list(range(0x2066, 0x206A))
 )
-_DELETE = dict.fromkeys(_INVISIBLE)
+# One regex scan finds them; str.translate with a mapping costs a lookup per character.
+_INVISIBLE_CHARACTERS = re.compile("[" + "".join(re.escape(chr(c)) for c in _INVISIBLE) + "]")
+
+
+def _visible(text: str) -> str:
+    return _INVISIBLE_CHARACTERS.sub("", text) if _INVISIBLE_CHARACTERS.search(text) else text
+
 
 #: Separator between the paragraphs of a body.
 PARAGRAPH_SEPARATOR = "\n\n"
@@ -36,7 +43,7 @@ def normalize(text: str | None) -> str:
     """
     if not text:
         return ""
-    return " ".join(text.translate(_DELETE).split())
+    return " ".join(_visible(text).split())
 
 
 def normalize_body(body: str | None) -> str:
@@ -67,4 +74,4 @@ def word_count(*texts: str | None) -> int:
     >>> word_count("قال الرئيس", None, "إن\\n\\nالمحادثة بناءة")
     5
     """
-    return sum(len(t.translate(_DELETE).split()) for t in texts if t)
+    return sum(len(_visible(t).split()) for t in texts if t)
