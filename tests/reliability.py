@@ -1,0 +1,84 @@
+"""Helpers of the reliability suite (tests/test_reliability_*.py): crawls that can be killed,
+replicas with extra options, and archive comparisons.
+"""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPLICA_NOW
+from tests.crawling import ROOT, TEST_SETTINGS
+
+#: Columns that differ between two correct archives of the same site.
+VOLATILE = {"crawled_at", "first_seen", "last_seen"}
+
+
+class Replica:
+    """``python -m tests.replica`` with any extra CLI options; ``site`` holds the truth."""
+
+    def __init__(self, *options: str, articles: int = 300, seed: int = 1):
+        from tests.replica import Site
+
+        args = [sys.executable, "-m", "tests.replica", "--port", "0", "--articles", str(articles),
+                "--seed", str(seed), "--now", REPLICA_NOW, "--no-faults", *options]
+        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        self.base_url = self.process.stdout.readline().strip()
+        if not self.base_url.startswith("http://"):
+            self.stop()
+            raise RuntimeError(f"replica did not start: {args}")
+        self.site = Site(articles=articles, seed=seed, now=REPLICA_NOW, faults=False, base_url=self.base_url)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process.stdout.close()
+
+
+def crawl_command(base_url: str, db: Path, *args: str, **settings) -> tuple[list[str], dict]:
+    """``scrapy crawl rtarabic`` into ``db`` with the test politeness overrides, no JSON Lines."""
+    merged = {**TEST_SETTINGS, "RTARABIC_BASE_URL": base_url, "RTARABIC_DB": str(db), "RTARABIC_JSONL": "",
+              **settings}
+    command = [sys.executable, "-m", "scrapy", "crawl", "rtarabic"]
+    for name, value in merged.items():
+        command += ["-s", f"{name}={value}"]
+    env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "SCRAPY_SETTINGS_MODULE": "rtarabic.settings"}
+    return command + list(args), env
+
+
+def start_crawl(base_url: str, db: Path, log: Path, *args: str, **settings) -> subprocess.Popen:
+    command, env = crawl_command(base_url, db, *args, **settings)
+    with open(log, "ab") as handle:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def run_crawl(base_url: str, db: Path, log: Path, *args: str, timeout: float = 300, **settings) -> int:
+    process = start_crawl(base_url, db, log, *args, **settings)
+    return process.wait(timeout=timeout)
+
+
+def rows(db: Path, table: str, key: str) -> dict:
+    """``{key: row}`` of a table, volatile columns left out."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return {row[key]: {k: row[k] for k in row.keys() if k not in VOLATILE}
+                for row in conn.execute(f"select * from [{table}]")}
+    finally:
+        conn.close()
+
+
+def integrity(db: Path) -> list[str]:
+    """Problems SQLite finds in the file and in the full-text index (empty when sound)."""
+    conn = sqlite3.connect(db)
+    try:
+        problems = [r[0] for r in conn.execute("pragma integrity_check") if r[0] != "ok"]
+        try:
+            conn.execute("insert into articles_search(articles_search) values ('integrity-check')")
+        except sqlite3.DatabaseError as error:
+            problems.append(f"articles_search: {error}")
+        return problems
+    finally:
+        conn.close()
