@@ -26,8 +26,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before every answer")
     parser.add_argument("--slow-delay", type=float, default=1.0, help="seconds the 'slow' fault articles wait")
     parser.add_argument("--sitemap-limit", type=int, default=None, help="URLs per yearly sitemap file")
+    parser.add_argument("--fault-rates", type=parse_rates, default=None, metavar="KIND=RATE,...",
+                        help="rate-based faults on top of the designated ones: 500, timeout, truncated, 403")
+    parser.add_argument("--fault-seed", type=int, default=0, help="seed of the rate-based faults")
+    parser.add_argument("--timeout-delay", type=float, default=3.0, help="seconds a 'timeout' fault stays silent")
     parser.add_argument("--dump-truth", metavar="PATH", help="also write the truth JSON to PATH")
     return parser
+
+
+def parse_rates(text: str) -> dict[str, float]:
+    """``"500=0.05,timeout=0.02"`` -> ``{"500": 0.05, "timeout": 0.02}``."""
+    rates = {}
+    for pair in filter(None, text.split(",")):
+        kind, _, rate = pair.partition("=")
+        if kind not in ("500", "timeout", "truncated", "403"):
+            raise argparse.ArgumentTypeError(f"unknown fault kind {kind!r}")
+        rates[kind] = float(rate)
+    return rates
 
 
 def site_from_args(args) -> Site:
@@ -38,7 +53,8 @@ def site_from_args(args) -> Site:
 def main(argv=None) -> None:
     args = build_parser().parse_args(argv)
     site = site_from_args(args)
-    server = serve(site, args.host, args.port, delay=args.delay, block=args.ddos_guard)
+    server = serve(site, args.host, args.port, delay=args.delay, block=args.ddos_guard,
+                   fault_rates=args.fault_rates, fault_seed=args.fault_seed, timeout_delay=args.timeout_delay)
     if args.dump_truth:
         site.dump_truth(args.dump_truth)
     print(server.base_url, flush=True)

@@ -14,9 +14,17 @@ Control endpoints (GET or POST, JSON answers; robots.txt disallows them):
 - ``/_replica/reset-stats``      zero the counters (and re-arm the 500-once faults)
 - ``/_replica/truth.json``       the whole truth (``Site.truth_document()``)
 - ``/_replica/truth?id=ID``      one article's truth + "replica" details
+
+Rate-based faults (``fault_rates``, e.g. ``{"500": 0.05, "timeout": 0.02, "truncated": 0.02,
+"403": 0.01}``) come on top of the designated fault articles: each request's fault is drawn
+from (seed, path, how many times that path was asked before), so a retry draws again.
+``500`` and ``timeout`` (no answer for ``timeout_delay`` seconds, then the connection closes)
+hit every page but robots.txt; ``truncated`` and ``403`` (the DDoS-Guard interstitial) hit
+article pages only. ``/_replica/stats`` counts them under ``"injected"``.
 """
 
 import json
+import random
 import re
 import threading
 import time
@@ -41,11 +49,17 @@ class ReplicaServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 256
 
-    def __init__(self, address, site: Site, *, delay: float = 0.0, block: bool = False):
+    def __init__(self, address, site: Site, *, delay: float = 0.0, block: bool = False,
+                 fault_rates: dict[str, float] | None = None, fault_seed: int = 0, timeout_delay: float = 3.0):
         super().__init__(address, ReplicaHandler)
         self.site = site
         self.delay = delay
         self.block = block
+        self.fault_rates = fault_rates or {}
+        self.fault_seed = fault_seed
+        self.timeout_delay = timeout_delay
+        self.asked: Counter = Counter()
+        self.injected: Counter = Counter()
         self.stats_lock = threading.Lock()
         self.by_kind: Counter = Counter()
         self.by_path: Counter = Counter()
@@ -63,13 +77,31 @@ class ReplicaServer(ThreadingHTTPServer):
 
     def stats(self) -> dict:
         with self.stats_lock:
-            return {"total": sum(self.by_kind.values()), "by_kind": dict(self.by_kind), "by_path": dict(self.by_path)}
+            return {"total": sum(self.by_kind.values()), "by_kind": dict(self.by_kind), "by_path": dict(self.by_path),
+                    "injected": dict(self.injected)}
+
+    def draw_fault(self, path: str, kinds: tuple[str, ...]) -> str | None:
+        """The rate-based fault of this request of ``path`` among ``kinds``, or None (and count it)."""
+        if not self.fault_rates:
+            return None
+        with self.stats_lock:
+            nth = self.asked[path, kinds]
+            self.asked[path, kinds] += 1
+        draw = random.Random(f"{self.fault_seed}:{path}:{kinds}:{nth}").random()
+        for kind in kinds:
+            draw -= self.fault_rates.get(kind, 0.0)
+            if draw < 0:
+                with self.stats_lock:
+                    self.injected[kind] += 1
+                return kind
+        return None
 
     def reset_stats(self) -> None:
         with self.stats_lock:
             self.by_kind.clear()
             self.by_path.clear()
             self.failed_once.clear()
+            self.injected.clear()
 
 
 class ReplicaHandler(BaseHTTPRequestHandler):
@@ -99,6 +131,14 @@ class ReplicaHandler(BaseHTTPRequestHandler):
                 return self.control(path[len("/_replica/"):])
             if self.server.delay:
                 time.sleep(self.server.delay)
+            if path != "/robots.txt":
+                fault = self.server.draw_fault(parts.path, ("500", "timeout"))
+                if fault == "500":
+                    return self.send(500, "<html><body><h1>500 Internal Server Error</h1></body></html>")
+                if fault == "timeout":
+                    time.sleep(self.server.timeout_delay)
+                    self.close_connection = True
+                    return None
             self.route(path, parts.path)
         except (BrokenPipeError, ConnectionResetError):
             pass
@@ -225,7 +265,9 @@ class ReplicaHandler(BaseHTTPRequestHandler):
     def article(self, article_id: int, amp: bool, path: str, match) -> None:
         site = self.server.site
         entry = site.entries[article_id]
-        fault = entry.fault
+        # An AMP page has no lead to cut after: the truncated fault stays on canonical pages.
+        fault = entry.fault or {"403": "ddos_guard", "truncated": "truncated"}.get(
+            self.server.draw_fault(path, ("403",) if amp else ("403", "truncated")))
         if self.server.block or fault == "ddos_guard":
             return self.send(403, pages.ddos_guard_page(), headers={
                 "Server": "ddos-guard", "Set-Cookie": "__ddg1_=Xq7rYBnVXxq0PIZ1mFtP; Path=/; HttpOnly",
@@ -307,8 +349,11 @@ class ReplicaHandler(BaseHTTPRequestHandler):
 
 
 def serve(site: Site, host: str = "127.0.0.1", port: int = 0, *, delay: float = 0.0,
-          block: bool = False) -> ReplicaServer:
-    """Bind (port 0 = any free port) and set ``site.base_url``; call ``serve_forever()`` next."""
-    server = ReplicaServer((host, port), site, delay=delay, block=block)
+          block: bool = False, **faults) -> ReplicaServer:
+    """Bind (port 0 = any free port) and set ``site.base_url``; call ``serve_forever()`` next.
+
+    ``faults``: ``fault_rates``, ``fault_seed``, ``timeout_delay`` (see the module docstring).
+    """
+    server = ReplicaServer((host, port), site, delay=delay, block=block, **faults)
     site.base_url = server.base_url
     return server

@@ -1,0 +1,76 @@
+"""Faults at rates: the replica answers 5% of requests with 500, lets 2% time out, truncates 2% of
+article pages and puts the DDoS-Guard 403 in front of 1%. The crawl completes, retries what is
+retryable, stores nothing broken and counts every fault."""
+
+import json
+import urllib.request
+
+import pytest
+
+from tests.reliability import Replica, rows, run_crawl
+
+pytestmark = pytest.mark.slow
+
+RATES = "500=0.05,timeout=0.02,truncated=0.02,403=0.01"
+TIMEOUT = 1  # DOWNLOAD_TIMEOUT of the crawl; the replica stays silent twice as long
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("faults")
+    replica = Replica("--fault-rates", RATES, "--fault-seed", "7", "--timeout-delay", str(2 * TIMEOUT),
+                      articles=300)
+    try:
+        db, stats_file = tmp / "archive.db", tmp / "stats.json"
+        code = run_crawl(replica.base_url, db, tmp / "crawl.log", DOWNLOAD_TIMEOUT=TIMEOUT,
+                         RTARABIC_STATS_FILE=str(stats_file), RETRY_TIMES=3)
+        with urllib.request.urlopen(replica.base_url + "/_replica/stats", timeout=30) as response:
+            served = json.loads(response.read())
+        yield {"code": code, "stats": json.loads(stats_file.read_text("utf-8")), "served": served,
+               "rows": rows(db, "articles", "id"), "site": replica.site, "log": (tmp / "crawl.log").read_text()}
+    finally:
+        replica.stop()
+
+
+def test_every_kind_of_fault_happened(crawled):
+    injected = crawled["served"]["injected"]
+    assert set(injected) == {"500", "timeout", "truncated", "403"}, injected
+
+
+def test_crawl_completes(crawled):
+    stats = crawled["stats"]
+    assert stats["finish_reason"] == "finished"
+    assert "Traceback" not in crawled["log"]
+    # The interstitials make the run unhealthy (RTARABIC_HEALTH_MAX_BLOCKED = 0), and only they do.
+    assert crawled["code"] == 3
+    assert [p for p in stats["rtarabic/health/problems"] if "block" not in p] == []
+
+
+def test_stored_rows_equal_truth(crawled):
+    site = crawled["site"]
+    assert crawled["rows"], "nothing stored"
+    for article_id, row in crawled["rows"].items():
+        truth = site.truth(article_id)
+        stored = {k: json.loads(row[k]) if k in ("tags", "image", "links") and row[k] else row[k] for k in truth}
+        assert stored == truth
+
+
+def test_retryable_faults_are_retried(crawled):
+    stats, injected = crawled["stats"], crawled["served"]["injected"]
+    assert stats.get("retry/max_reached", 0) == 0
+    assert stats["retry/count"] >= injected["500"] + injected["timeout"]
+    # Only the interstitials (never retried: the block is the answer) and pages truncated on
+    # every try may be missing.
+    missing = set(crawled["site"].article_ids()) - set(crawled["rows"])
+    assert len(missing) <= injected["403"] + stats.get("rtarabic/extract/failed/truncated", 0)
+
+
+def test_every_fault_is_counted(crawled):
+    stats, injected = crawled["stats"], crawled["served"]["injected"]
+    assert stats.get("downloader/response_status_count/500", 0) == injected["500"]
+    timeouts = sum(v for k, v in stats.items() if k.startswith("downloader/exception_type_count/")
+                   and "Timeout" in k)
+    assert timeouts == injected["timeout"]
+    assert stats.get("rtarabic/blocked", 0) == injected["403"]
+    truncated = stats.get("rtarabic/retry/truncated", 0) + stats.get("rtarabic/extract/failed/truncated", 0)
+    assert truncated == injected["truncated"]
