@@ -82,3 +82,83 @@ def integrity(db: Path) -> list[str]:
         return problems
     finally:
         conn.close()
+
+
+class InProcessReplica:
+    """The replica's own server in a thread of the test process, with two hooks:
+
+    - ``overrides``: ``{path: callable(handler)}`` answers those paths instead of the replica
+      (a redirect off the host, a hostile body);
+    - ``transform(body: str, content_type: str) -> str``: rewrites every text answer (links
+      injected into pages, feeds and listing fragments).
+    """
+
+    def __init__(self, articles: int = 60, seed: int = 5, transform=None):
+        import threading
+
+        from tests.replica import Site
+        from tests.replica.server import ReplicaHandler, serve
+
+        class Handler(ReplicaHandler):
+            def route(self, path, raw_path):
+                override = self.server.overrides.get(path) or self.server.overrides.get(raw_path)
+                if override:
+                    return override(self)
+                return super().route(path, raw_path)
+
+            def send(self, status, body, content_type="text/html; charset=utf-8", headers=None, length=None):
+                hook = self.server.transform
+                if hook and isinstance(body, str) and body and status == 200:
+                    body = hook(body, content_type)
+                return super().send(status, body, content_type, headers, length)
+
+        self.site = Site(articles=articles, seed=seed, now=REPLICA_NOW, faults=False)
+        self.server = serve(self.site, "127.0.0.1", 0)
+        self.server.RequestHandlerClass = Handler
+        self.server.overrides = {}
+        self.server.transform = transform
+        self.base_url = self.server.base_url
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def overrides(self) -> dict:
+        return self.server.overrides
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Witness:
+    """An HTTP server that must receive nothing: it records every request it gets."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        requests = self.requests = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                requests.append((self.command, self.headers.get("Host"), self.path))
+                body = b"<html><body><h1>offsite</h1><p>offsite page</p></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_HEAD = do_POST = do_GET
+
+            def log_message(self, format, *args):  # noqa: A002 - quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
