@@ -220,7 +220,8 @@ def is_truncated(raw: bytes, doc, layout: L.Layout | None) -> bool:
     body) is present and some page block follows it; a cut inside the body, or
     anywhere before the end of the tags block, is reported as truncation.
     """
-    if any(end in raw for end in _DOCUMENT_ENDS):
+    # From the end: that is where a complete page has them.
+    if any(raw.rfind(end) >= 0 for end in _DOCUMENT_ENDS):
         return False
     if doc is None or layout is None:
         return True
@@ -260,6 +261,8 @@ def _body(container, layout, page_url: str, page: L.Page | None = None) -> tuple
             continue
         texts.append(text)
         elements.append(p)
+        if next(p.iterdescendants("a"), None) is None:
+            continue  # no link: spare the XPath call
         for a in L.PARAGRAPH_LINKS(p):
             link = _absolute(a.get("href"), page_url)
             if link and link not in links:
@@ -336,7 +339,7 @@ def _headlines(doc, own_id: int | None, own_paragraphs: list, base_url: str) -> 
             continue
         if len(a):
             # A card's title element holds the headline without the card's label.
-            nodes = chained((node for selector in L.CARD_TITLES for node in selector(a)), (a,))
+            nodes = chained((node for selector in L.CARD_TITLES for node in selector(a, doc)), (a,))
             texts = (_CARD_LABEL.sub("", normalize("".join(L.VISIBLE_TEXT(node, doc)))) for node in nodes)
             text = next(filter(None, texts), "")
         else:

@@ -31,6 +31,8 @@ from lxml import etree
 
 # XPath's normalize-space() splits a class attribute on these four characters only.
 _CLASS_TOKEN = re.compile(r"[^ \t\r\n]+")
+# Page.with_class_part's memo: parts -> {class name: contains one of the parts}.
+_NAME_HAS_PART: dict[tuple, dict[str, bool]] = {}
 
 
 class Page:
@@ -47,12 +49,33 @@ class Page:
             classes = element.get("class")
             if classes:
                 # Printable ASCII has no whitespace but the space, so split() splits as XPath does.
-                names = classes.split() if classes.isascii() and classes.isprintable() else (
-                    _CLASS_TOKEN.findall(classes))
+                if classes.isascii() and classes.isprintable():
+                    if " " not in classes:
+                        by_class[classes].append(element)  # the usual single class name
+                        continue
+                    names = classes.split()
+                else:
+                    names = _CLASS_TOKEN.findall(classes)
                 for name in names if len(names) < 2 else dict.fromkeys(names):
                     by_class[name].append(element)
         self.by_class, self.by_tag, self._meta, self._position = by_class, by_tag, None, None
         self._cache: dict = {}
+
+    def with_class_part(self, parts: tuple[str, ...]) -> list:
+        """Elements whose class attribute contains one of ``parts`` (which have no spaces): exactly
+        those with a class name containing one. Whether a name does is memoised across pages,
+        since templates reuse their class names."""
+        memo = _NAME_HAS_PART.setdefault(parts, {})
+        if len(memo) > 50_000:
+            memo.clear()
+        found = []
+        for name, elements in self.by_class.items():
+            hit = memo.get(name)
+            if hit is None:
+                hit = memo[name] = any(part in name for part in parts)
+            if hit:
+                found += elements
+        return found
 
     def cached(self, key, compute):
         """``compute(page)``, once per page and ``key``."""
@@ -260,9 +283,12 @@ class TextSelector:
         if not isinstance(element.tag, str):
             return []
         if page is not None:
-            skipped = page.cached(self, self._skipped)
+            skipped, holders = page.cached(self, self._skipped)
             if element in skipped:
                 return []
+            if element not in holders:
+                # Nothing to skip below: lxml walks the subtree (no comments: the parser drops them).
+                return list(element.itertext())
             found: list[str] = []
             self._walk(element, found, skipped.__contains__)
             return found
@@ -273,15 +299,24 @@ class TextSelector:
         self._walk(element, found, skips)
         return found
 
-    def _skipped(self, page: Page) -> set:
-        """Every element of the page that is skipped or inside a skipped one."""
+    def _skipped(self, page: Page) -> tuple[set, set]:
+        """Every element of the page that is skipped or inside a skipped one, and the other
+        elements that hold one of those."""
         roots = [e for tag in self.tags for e in page.by_tag.get(tag, ())]
         # A class attribute contains a part (which has no spaces) exactly when a class name does.
-        roots += [e for name, elements in page.by_class.items()
-                  if any(part in name for part in self.class_parts) for e in elements]
+        if self.class_parts:
+            roots += page.with_class_part(self.class_parts)
         roots += [e for tag, parts in self.tag_class_parts.items() for e in page.by_tag.get(tag, ())
                   if any(part in (e.get("class") or "") for part in parts)]
-        return {node for root in roots for node in root.iter()}
+        skipped = {node for root in roots for node in root.iter()}
+        holders: set = set()
+        for root in roots:
+            for ancestor in root.iterancestors():
+                if ancestor in holders:
+                    break  # its ancestors are in already
+                if ancestor not in skipped:
+                    holders.add(ancestor)
+        return skipped, holders
 
     def _walk(self, element, found: list, skips) -> None:
         if element.text:
@@ -301,13 +336,20 @@ class ClassPartSelector:
     def __init__(self, *parts: str):
         self.parts = parts
 
-    def __call__(self, element) -> list:
+    def __call__(self, element, page: Page | None = None) -> list:
+        if page is not None:
+            matching = page.cached(self, self._matching)
+            return [d for d in element.iterdescendants(etree.Element) if d in matching] if matching else []
         found = []
         for descendant in element.iterdescendants(etree.Element):
             classes = descendant.get("class")
             if classes and any(part in classes for part in self.parts):
                 found.append(descendant)
         return found
+
+    def _matching(self, page: Page) -> set:
+        # A class attribute contains a part (which has no spaces) exactly when a class name does.
+        return set(page.with_class_part(self.parts))
 
 
 class LinkTest:
@@ -334,8 +376,7 @@ class LinkTest:
     def _links_inside(self, page: Page) -> set:
         # A class attribute contains a part (which has no spaces) exactly when one of its
         # class names does, so the index's names find every such element.
-        containers = [element for name, elements in page.by_class.items()
-                      if any(part in name for part in self.ancestor_class_parts) for element in elements]
+        containers = page.with_class_part(self.ancestor_class_parts)
         return {link for container in containers for link in container.iterdescendants("a")}
 
 

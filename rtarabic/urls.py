@@ -16,6 +16,7 @@ one parametrized table per function.
 """
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 DEFAULT_BASE_URL = "https://arabic.rt.com"
@@ -60,6 +61,27 @@ _RSS_PATH = re.compile(r"^/rss(?:/[a-z_]+)?/?$")
 _SITEMAP_PATH = re.compile(r"^/sitemap[0-9_a-z]*\.xml$")
 _NEWS_ID_PATH = re.compile(r"^/news/(?P<id>[0-9]+)/?$")
 _FOLLOWABLE_SCHEMES = frozenset({"http", "https", ""})
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def _decoded_run(match) -> str:
+    return bytes.fromhex(match.group().replace("%", "")).decode("utf-8", "replace")
+
+
+def _unquote(text: str) -> str:
+    """``urllib.parse.unquote(text)``, decoding each run of escapes in one step.
+
+    unquote decodes an ASCII stretch's escapes and literal characters together; an ASCII
+    byte never continues a UTF-8 sequence, so decoding the runs between them is the same.
+    """
+    return _PERCENT_RUN.sub(_decoded_run, text) if "%" in text else text
+
+
+@lru_cache(maxsize=4096)
+def _requote(slug: str, safe: str) -> str:
+    """The slug percent-encoded (UTF-8) with ``safe`` kept; memoised because one page's
+    slug is re-encoded for its fetched URL, its canonical link and the item's URL."""
+    return quote(_unquote(slug), safe=safe)
 
 
 def _host(base_url: str) -> str:
@@ -106,7 +128,7 @@ def article_parts(url: str, base_url: str = DEFAULT_BASE_URL) -> tuple[str, int,
         return None
     if match["slug"] is None and match["section"] not in SECTIONS:
         return None
-    slug = quote(unquote(match["slug"]), safe="-_.~!$&'()*+,;=:@%") if match["slug"] else None
+    slug = _requote(match["slug"], "-_.~!$&'()*+,;=:@%") if match["slug"] else None
     return match["section"], int(match["id"]), slug
 
 
@@ -133,7 +155,7 @@ def canonical_url(section: str, id: int, slug: str | None, base_url: str = DEFAU
     base = base_url.rstrip("/")
     if not slug:
         return f"{base}/news/{id}"
-    return f"{base}/{section}/{id}-{quote(unquote(slug), safe='-_.~')}/"
+    return f"{base}/{section}/{id}-{_requote(slug, '-_.~')}/"
 
 
 def canonicalize(url: str, base_url: str = DEFAULT_BASE_URL) -> str | None:
