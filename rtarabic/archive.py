@@ -10,6 +10,9 @@ feed exports). Tables, all created here with sqlite-utils:
 - ``revisions``: the version an article had before each content_hash change;
 - ``aliases``: other ids and URLs under which an archived article was seen;
 - ``runs``: one row per crawl;
+- ``listings``: per listing (``home``, ``section:<slug>``, ``tag:<slug>``), the
+  newest article id at the top of its last complete walk (``covered_top``),
+  recorded with the last batch of a cleanly finished run;
 - ``articles_search``: FTS5 over the normalised (``rtarabic.arabic``) title,
   summary and body, rowid = article id.
 
@@ -129,8 +132,14 @@ class Archive:
     # --- reading -----------------------------------------------------------------
 
     def known_ids(self) -> set[int]:
-        """Every archived article id."""
-        return {row[0] for row in self.db.execute("select id from articles")}
+        """Every archived article id, and every id recorded as an alias of one (a republished copy)."""
+        ids = {row[0] for row in self.db.execute("select id from articles")}
+        aliases = self.db.execute("select alias from aliases where kind = 'id'")
+        return ids | {int(row[0]) for row in aliases if row[0].isdigit()}
+
+    def listing_coverage(self) -> dict[str, int]:
+        """``listing key -> covered_top`` of every listing walked completely by a finished run."""
+        return dict(self.db.execute("select key, covered_top from listings"))
 
     def recent_ids(self, since_iso: str) -> set[int]:
         """Ids of articles published at or after ``since_iso`` (ISO 8601 UTC)."""
@@ -163,8 +172,8 @@ class Archive:
 
     # --- writing -----------------------------------------------------------------
 
-    def upsert_articles(self, items, *, aliases=()) -> dict[str, int]:
-        """Insert or update ``items`` (and record ``aliases``) in one transaction.
+    def upsert_articles(self, items, *, aliases=(), listings=None, run_id: int | None = None) -> dict[str, int]:
+        """Insert or update ``items`` (and record ``aliases`` and ``listings``) in one transaction.
 
         A new id is inserted; a changed ``content_hash`` moves the stored
         version into ``revisions`` and updates the row; an unchanged one only
@@ -176,6 +185,10 @@ class Archive:
 
         :param items: articles (``ArticleItem`` or dicts with every exported field)
         :param aliases: ``(article_id, alias, kind)`` tuples stored in the same transaction
+        :param listings: ``{listing key: covered_top}`` of walks completed by run ``run_id``; each
+            replaces the listing's row, in the same transaction as the items, so that a process killed
+            before it commits leaves the coverage as it was
+        :param run_id: the run that walked ``listings``
         :return: counts ``{"new", "updated", "unchanged", "aliases"}`` (aliases: those not known before)
         """
         counts = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0}
@@ -184,6 +197,11 @@ class Archive:
                 counts[self._upsert_one(article_row(item))] += 1
             for article_id, alias, kind in aliases:
                 counts["aliases"] += self._insert_alias(article_id, alias, kind)
+            if listings:
+                walked_at = utc_now()
+                rows = [{"key": key, "covered_top": int(top), "walked_at": walked_at, "run_id": run_id}
+                        for key, top in listings.items()]
+                self.db.table("listings").upsert_all(rows, pk="key")
         return counts
 
     def _upsert_one(self, row: dict) -> str:
@@ -305,6 +323,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
              **{name: int for name in RUN_COUNTS if name != "exit_status"}, "exit_status": int, "summary": str},
             pk="id",
             if_not_exists=True,
+        )
+        db.table("listings").create(
+            {"key": str, "covered_top": int, "walked_at": str, "run_id": int}, pk="key", if_not_exists=True
         )
         for table, columns in (
             ("articles", ["published"]),

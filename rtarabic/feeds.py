@@ -113,11 +113,11 @@ class ArchiveSink(io.RawIOBase):
         if self._oldest is not None and time.monotonic() - self._oldest >= self.batch_seconds:
             self.flush()
 
-    def flush(self) -> None:
-        """Write every pending item and alias in one transaction."""
-        if self.closed or not (self._items or self._aliases):
+    def flush(self, *, listings=None, run_id: int | None = None) -> None:
+        """Write every pending item and alias, and ``listings`` coverage of run ``run_id``, in one transaction."""
+        if self.closed or not (self._items or self._aliases or listings):
             return
-        counts = self.archive.upsert_articles(self._items, aliases=self._aliases)
+        counts = self.archive.upsert_articles(self._items, aliases=self._aliases, listings=listings, run_id=run_id)
         self._items, self._aliases, self._oldest = [], [], None
         for key, value in counts.items():
             self.totals[key] += value
@@ -214,7 +214,7 @@ class SQLiteFeedStorage:
             self._timer.stop()
         if self.crawler:
             self.crawler.signals.disconnect(self._alias_found, signal=article_alias)
-        file.flush()
+        file.flush(listings=self.completed_walks(), run_id=self.run_id)
         if self.crawler:
             row = health.run_row(self.crawler.stats.get_stats(), self.crawler.settings, file.totals)
         else:
@@ -222,6 +222,18 @@ class SQLiteFeedStorage:
         file.archive.finish_run(self.run_id, **row)
         file.close()
         logger.info("Archive run %(run)s: %(totals)s", {"run": self.run_id, "totals": file.totals})
+
+
+    def completed_walks(self) -> dict[str, int]:
+        """The listing walks the spider completed, if the run finished cleanly; else none.
+
+        A run cut short (``CLOSESPIDER_*``, Ctrl-C) dropped requests its completed walks had scheduled, so
+        those walks cover nothing. CoreStats records ``finish_reason`` in its ``spider_closed`` handler,
+        which Scrapy calls before the feed exporter's (it connects first), so the reason is known here.
+        """
+        if not self.crawler or self.crawler.stats.get_value("finish_reason") != "finished":
+            return {}
+        return dict(getattr(self.crawler.spider, "completed_walks", None) or {})
 
 
 def _start_time(stats):

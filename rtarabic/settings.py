@@ -104,7 +104,8 @@ EXTENSIONS = {
 
 # "Load more" pages fetched per section or tag listing, landing page included
 # (-a max_pages= overrides it). 0: page until a listing runs out (or, in an
-# incremental run, until a page holds only archived articles).
+# incremental run, until a page holds only archived articles and reaches down to
+# the listing's coverage, recorded by the last finished run that walked it to its end).
 RTARABIC_MAX_PAGES = 0
 
 # Article links followed away from listings: 1 fetches the articles an article
@@ -112,7 +113,8 @@ RTARABIC_MAX_PAGES = 0
 RTARABIC_ARTICLE_HOPS = 1
 
 # Skip articles already in RTARABIC_DB (except those within RTARABIC_REVISIT_HOURS)
-# and stop paging a listing once a page holds nothing else.
+# and stop paging a listing once a page holds nothing else and reaches the
+# listing's recorded coverage (README: "Incremental runs").
 RTARABIC_INCREMENTAL = True
 
 # Drop an item whose id, or whose text under another id, was already stored.

@@ -56,7 +56,7 @@ def test_helper_articles_are_valid():
 
 def test_schema(archive):
     assert set(archive.db.table_names()) >= {
-        "articles", "tags", "article_tags", "revisions", "aliases", "runs", "articles_search"
+        "articles", "tags", "article_tags", "revisions", "aliases", "runs", "listings", "articles_search"
     }
     columns = [c.name for c in archive.db.table("articles").columns]
     assert columns == [*EXPORT_FIELDS, "first_seen", "last_seen", "revision_count"]
@@ -180,6 +180,32 @@ def test_known_ids_recent_ids_known_hashes(archive):
     assert archive.known_ids() == {1, 2}
     assert archive.recent_ids("2024-03-01T00:00:00+00:00") == {2}
     assert archive.known_hashes() == {article(1).content_hash: 1, article(2, title="عنوان آخر").content_hash: 2}
+
+
+def test_known_ids_include_ids_recorded_as_aliases(archive):
+    archive.upsert_articles([article(1)], aliases=[(1, "1500000", "id"), (1, "https://arabic.rt.com/x/7-a/", "url")])
+    assert archive.known_ids() == {1, 1500000}
+    assert archive.recent_ids("2000-01-01T00:00:00+00:00") == {1}  # an alias is never revisited
+
+
+def test_listing_coverage_round_trip(archive):
+    assert archive.listing_coverage() == {}
+    first = archive.start_run()
+    archive.upsert_articles([article(1)], listings={"section:world": 1849596, "tag:Gaza": 1849000}, run_id=first)
+    assert archive.listing_coverage() == {"section:world": 1849596, "tag:Gaza": 1849000}
+    second = archive.start_run()
+    archive.upsert_articles([], listings={"section:world": 1849700, "home": 1849701}, run_id=second)
+    rows = {r["key"]: (r["covered_top"], r["run_id"]) for r in archive.db.table("listings").rows}
+    assert rows == {"section:world": (1849700, second), "tag:Gaza": (1849000, first), "home": (1849701, second)}
+    assert all(r["walked_at"] for r in archive.db.table("listings").rows)
+    assert archive.upsert_articles([]) == {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0}
+    assert archive.listing_coverage()["section:world"] == 1849700
+
+
+def test_failed_batch_records_no_coverage(archive):
+    with pytest.raises(sqlite3.IntegrityError):
+        archive.upsert_articles([article(1), article(2, title=None)], listings={"section:world": 2})
+    assert archive.listing_coverage() == {}
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,10 @@ import datetime as dt
 import math
 
 import pytest
+import sqlite_utils
 
 from rtarabic.archive import Archive
+from rtarabic.urls import SECTIONS as SECTION_SLUGS
 from rtarabic.urls import article_id
 from tests.runs import Replica, crawl, runs
 
@@ -117,3 +119,69 @@ def test_backfill_twice_adds_nothing_the_second_time(replica, tmp_path):
     assert second.stat("rtarabic/requests/article") == 0
     assert fetched_article_ids(replica) == []
     assert [(row["new"], row["exit_status"]) for row in runs(db)] == [(len(in_window), 0), (0, 0)]
+
+
+def stored_ids(db) -> list[int]:
+    return sorted(row["id"] for row in sqlite_utils.Database(db).query("select id from articles"))
+
+
+def coverage(db) -> dict[str, tuple[int, int]]:
+    """``listing key -> (covered_top, run_id)``."""
+    rows = sqlite_utils.Database(db).query("select key, covered_top, run_id from listings")
+    return {row["key"]: (row["covered_top"], row["run_id"]) for row in rows}
+
+
+def test_a_completed_run_records_the_coverage_of_every_listing_it_walked(replica, tmp_path):
+    db = tmp_path / "archive.db"
+    replica.control("reset-stats")
+    first = crawl(replica.base_url, db, "first")
+    assert first.returncode == 0, first.log[-3000:]
+    site = replica.site
+    walked_tags = {path.strip("/").split("/")[1] for path in replica.control("stats")["by_path"]
+                   if path.startswith("/tags/")}
+    assert walked_tags
+    covered = coverage(db)
+    expected_keys = {"home"} | {f"section:{s}" for s in SECTION_SLUGS} | {f"tag:{t}" for t in walked_tags}
+    assert set(covered) == expected_keys
+    (run_id,) = [row["id"] for row in runs(db)]
+    assert {run for _top, run in covered.values()} == {run_id}
+    assert first.stat("rtarabic/listing/walks_completed") == len(expected_keys)
+    # The top of a walk is the newest id its landing page showed: the listing's newest article at least.
+    newest = {"home": site.ids, **{f"section:{s}": site.by_section[s] for s in SECTION_SLUGS},
+              **{f"tag:{t}": site.by_tag[t] for t in walked_tags}}
+    for key, (top, _run) in covered.items():
+        if newest[key]:
+            assert max(newest[key]) <= top <= max(site.ids), key
+
+    # A second complete run moves the coverage up to the articles published since.
+    new_ids = replica.control(f"publish?n={PUBLISHED}")["ids"]
+    second = crawl(replica.base_url, db, "second", RTARABIC_REVISIT_HOURS=0)
+    assert second.returncode == 0, second.log[-3000:]
+    assert coverage(db)["home"] == (max(new_ids), runs(db)[-1]["id"])
+    assert stored_ids(db) == sorted(replica.site.expected_ids())
+
+
+@pytest.fixture
+def deep_replica():
+    """Sections several "load more" pages deep, so that a cut-short run leaves holes below its newest articles."""
+    site = Replica(articles=240, faults=False)
+    yield site
+    site.close()
+
+
+def test_a_run_cut_short_records_no_coverage_and_the_next_run_fills_the_holes(deep_replica, tmp_path):
+    db = tmp_path / "archive.db"
+    expected = sorted(deep_replica.site.expected_ids())
+    cut = crawl(deep_replica.base_url, db, "cut", CLOSESPIDER_ITEMCOUNT=120, RTARABIC_REVISIT_HOURS=0)
+    assert cut.returncode == 3, cut.log[-3000:]
+    assert runs(db)[-1]["finish_reason"] == "closespider_itemcount"
+    assert cut.stat("rtarabic/listing/walks_completed") > 0  # walks completed, yet the run dropped requests
+    assert coverage(db) == {}
+    holes = set(expected) - set(stored_ids(db))
+    assert holes and len(holes) < len(expected)
+
+    again = crawl(deep_replica.base_url, db, "again", RTARABIC_REVISIT_HOURS=0)
+    assert again.returncode == 0, again.log[-3000:]
+    assert stored_ids(db) == expected
+    assert sorted(again.ids) == sorted(holes)
+    assert set(coverage(db)) >= {"home"} | {f"section:{s}" for s in SECTION_SLUGS}

@@ -10,8 +10,17 @@ articles), ``-a since=``/``-a until=`` (sitemap backfill) and ``-a ids=FROM-TO``
 
 Each article id is requested once per run, whatever URL it was found under, at
 its canonical URL. Incremental runs skip ids the archive (``RTARABIC_DB``)
-already holds, except those published within ``RTARABIC_REVISIT_HOURS``, and
-stop paging a listing at the first page that holds nothing else.
+already holds, except those published within ``RTARABIC_REVISIT_HOURS``.
+
+A listing's walk is complete when it reaches the listing's end, or a page that
+holds only skipped ids and reaches down to the newest id of the listing's last
+complete walk (the archive's ``listings`` table); ``completed_walks`` maps each
+listing walked completely in this run to the newest id on its landing page. Only
+such a page stops paging early: a listing never walked completely (a first run
+killed or cut short leaves holes below the articles it stored) is walked to its
+end, or to ``max_pages``. The feed storage records ``completed_walks`` only when
+the run finishes cleanly, so by induction every id of a covered listing, down to
+the end of its first complete walk, was requested by some finished run.
 
 Extraction is ``rtarabic.extract``; the item pipelines clean, check and
 deduplicate. The README's "Crawling" section documents arguments and settings.
@@ -97,6 +106,9 @@ class RtarabicSpider(scrapy.Spider):
         self.listing_ids: dict[str, set[int]] = {}
         self.known: set[int] = set()
         self.recent: set[int] = set()
+        self.coverage: dict[str, int] = {}
+        self.walk_tops: dict[str, int] = {}
+        self.completed_walks: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -121,24 +133,29 @@ class RtarabicSpider(scrapy.Spider):
             self.window = sitemaps.parse_window(self.raw_arguments["since"], self.raw_arguments["until"])
         if not self.args.explicit and settings.getbool("RTARABIC_INCREMENTAL"):
             hours = settings.getfloat("RTARABIC_REVISIT_HOURS")
-            self.known, self.recent = self.known_ids(settings.get("RTARABIC_DB"), hours)
+            self.known, self.recent, self.coverage = self.archived_state(settings.get("RTARABIC_DB"), hours)
 
     @staticmethod
-    def known_ids(db_path: str | None, revisit_hours: float) -> tuple[set[int], set[int]]:
-        """``(archived ids, archived ids published within the revisit window)``; empty without an archive."""
+    def archived_state(db_path: str | None, revisit_hours: float) -> tuple[set[int], set[int], dict[str, int]]:
+        """``(archived ids, those published within the revisit window, listing coverage)``.
+
+        All empty without an archive.
+        """
         if not db_path or not Path(db_path).exists():
-            return set(), set()
+            return set(), set(), {}
         from rtarabic.archive import Archive
 
         archive = Archive(db_path)
         try:
             since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=revisit_hours)).replace(microsecond=0)
             known, recent = archive.known_ids(), archive.recent_ids(since.isoformat())
+            coverage = archive.listing_coverage()
         finally:
             archive.close()
-        logger.info("Incremental run: %(known)d articles archived, %(recent)d to revisit",
-                    {"known": len(known), "recent": len(recent)})
-        return known, recent
+        logger.info("Incremental run: %(known)d articles archived, %(recent)d to revisit, "
+                    "%(covered)d listings walked completely before",
+                    {"known": len(known), "recent": len(recent), "covered": len(coverage)})
+        return known, recent, coverage
 
     # --- start ----------------------------------------------------------------------
 
@@ -263,11 +280,16 @@ class RtarabicSpider(scrapy.Spider):
         stats.inc_value("rtarabic/listing/ids_seen", len(first))
         stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in first if i not in self.known))
 
-    def next_listing_page(self, response, listing: str, depth: int, ids: list[int]):
-        """The next "load more" page, unless this page ended the listing (nothing new, depth reached).
+    def next_listing_page(self, response, listing: str, depth: int, ids: list[int | None]):
+        """The next "load more" page, unless this page ended the walk of the listing.
 
+        A walk ends complete at the listing's end (no "load more", a page with nothing new) or at a page
+        of skipped ids that reaches the listing's recorded coverage; it ends incomplete at ``max_pages``.
         The landing page's ids are not compared with the fragments': the first fragment may repeat them.
         """
+        ids = [i for i in ids if i is not None]
+        if depth == 0 and ids:
+            self.walk_tops[listing] = max(ids)
         if depth > 0:
             seen = self.listing_ids.setdefault(listing, set())
             fresh = [i for i in ids if i not in seen]
@@ -275,17 +297,17 @@ class RtarabicSpider(scrapy.Spider):
         else:
             fresh = ids
         if not fresh:
-            return None
-        if self.known and not any(self.wanted(i) for i in fresh):
+            return self.walk_completed(listing)
+        if not any(self.wanted(i) for i in fresh) and self.reaches_coverage(listing, ids):
             self.crawler.stats.inc_value("rtarabic/listing/stopped_known")
-            return None
+            return self.walk_completed(listing)
         if self.max_pages is not None and depth + 1 >= self.max_pages:
             return None
         template = response.meta.get("template") or extract.load_more_url(
             response.body, response.url, base_url=self.base_url
         )
         if not template or grammar.page_kind(template, self.base_url) == "offsite":
-            return None
+            return self.walk_completed(listing)
         first = response.meta.get("first_page")
         if first is None:
             first = next_page_number(response.xpath("//@*[contains(., '/listing/')]").getall(), template)
@@ -293,6 +315,28 @@ class RtarabicSpider(scrapy.Spider):
                                        depth=depth + 1, template=template)
         request.meta["first_page"] = first
         return request
+
+    def reaches_coverage(self, listing: str, ids: list[int]) -> bool:
+        """Whether this page reaches down to the newest id of the listing's last complete walk.
+
+        Below such a page (listings run newest first) every article was listed when that walk ran.
+        """
+        covered = self.coverage.get(listing)
+        return covered is not None and min(ids) <= covered
+
+    def walk_completed(self, listing: str) -> None:
+        """Notes a walk that reached its end, for the archive to record if the run finishes cleanly.
+
+        In a run limited to some sections, the home page and tag listings also list articles of other
+        sections, which it skipped: those walks cover nothing.
+        """
+        top = self.walk_tops.get(listing)
+        every_section = self.sections == set(grammar.SECTIONS)
+        if top is not None and (listing.startswith("section:")
+                                or (every_section and (listing == "home" or listing.startswith("tag:")))):
+            self.completed_walks[listing] = top
+            self.crawler.stats.inc_value("rtarabic/listing/walks_completed")
+        return None
 
     def parse_feed(self, response):
         """Article links of the RSS feed, newest first.
