@@ -58,18 +58,24 @@ def theirs(page: bytes, url: str, base_url: str) -> Counter:
     return tokens(trafilatura.extract(page, url=url))
 
 
-def time_per_page(function, pages, base_url: str, passes: int) -> tuple[list[float], list[Counter]]:
-    """Milliseconds per page of each pass over ``pages``, and the outputs.
+def time_both(functions: dict, pages, base_url: str, passes: int) -> tuple[dict, dict]:
+    """Milliseconds per page of each function on each pass, and each function's outputs.
 
-    The first pass sees every page for the first time, as a crawl does; later passes find
-    whatever the extractor memoises (link classification) warm.
+    The functions take turns page by page, so that a burst of other load on the machine falls on
+    both alike. The first pass sees every page for the first time, as a crawl does; later passes
+    find whatever an extractor memoises (link classification) warm.
     """
-    timings, outputs = [], []
-    for _ in range(passes):
-        started = time.perf_counter()
-        outputs = [function(body, url, base_url) for _, url, body in pages]
-        timings.append((time.perf_counter() - started) * 1000 / len(pages))
-    return timings, outputs
+    timings = {name: [0.0] * passes for name in functions}
+    outputs = {name: [] for name in functions}
+    for number in range(passes):
+        for _, url, body in pages:
+            for name, function in functions.items():
+                started = time.perf_counter()
+                output = function(body, url, base_url)
+                timings[name][number] += time.perf_counter() - started
+                if number == 0:
+                    outputs[name].append(output)
+    return {name: [t * 1000 / len(pages) for t in values] for name, values in timings.items()}, outputs
 
 
 def run(pages_count: int = 1000, passes: int = 3, warmup: int = 50, log=print) -> dict:
@@ -83,9 +89,11 @@ def run(pages_count: int = 1000, passes: int = 3, warmup: int = 50, log=print) -
         "each on average")
     truths = [tokens(site.truth(i)["summary"], site.truth(i)["body"]) for i, _, _ in pages]
     result = {"pages": len(pages), "bytes_per_page": sum(len(p[2]) for p in pages) / len(pages)}
-    for name, function in (("ours", ours), ("trafilatura", theirs)):
-        time_per_page(function, warm, replica.base_url, 1)
-        timings, outputs = time_per_page(function, pages, replica.base_url, passes)
+    functions = {"ours": ours, "trafilatura": theirs}
+    time_both(functions, warm, replica.base_url, 1)
+    all_timings, all_outputs = time_both(functions, pages, replica.base_url, passes)
+    for name in functions:
+        timings, outputs = all_timings[name], all_outputs[name]
         totals = [overlap(got, truth) for got, truth in zip(outputs, truths, strict=True)]
         summed = tuple(map(sum, zip(*totals, strict=True)))
         per_page_f1 = [scores(t)["f1"] for t in totals]

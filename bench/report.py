@@ -188,8 +188,8 @@ against a reference measured in the same run.
   each run, averaged. The replica server (Python, pages generated on demand) runs on the same 2 cores as
   the crawl; its CPU seconds during the crawl are reported beside the crawl's own.
 - **Extraction**: 1,000 article pages spread over a 2,000-article replica, fetched once into memory; 50
-  other pages warm both extractors up. Milliseconds per page of the first pass (each page new, as in a
-  crawl); "warm" is the best of two more passes. Accuracy: bag-of-words (multiset) overlap of
+  other pages warm both extractors up. The two take turns page by page. Milliseconds per page of the
+  first pass (each page new, as in a crawl); "warm" is the best of two more passes. Accuracy: bag-of-words (multiset) overlap of
   whitespace tokens, summed over the pages: truth = the generator's lead + body; ours = extracted summary
   + body; trafilatura = `trafilatura.extract(html, url=...)` with its defaults.
 - **Incremental run**: after the throughput crawl, `/_replica/publish?n=50`, then a second crawl of the
