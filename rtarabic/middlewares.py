@@ -1,5 +1,8 @@
 """Downloader middlewares: base-URL rewriting, back-off on 429/5xx, anti-bot interstitial detection.
 
+- ``SiteOffsiteMiddleware`` is Scrapy's offsite filter made exact: only the
+  base URL's own scheme, host and port are fetched (Scrapy compares host names,
+  so a redirect to another port of the same host would pass).
 - ``RebaseMiddleware`` sends requests for arabic.rt.com (and its mirrors) to
   ``RTARABIC_BASE_URL`` when that differs: contracts (``scrapy check``) carry
   static live URLs, and pages may hold absolute live links.
@@ -17,6 +20,7 @@ import logging
 import re
 
 from scrapy import signals
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 
 from rtarabic import urls
@@ -177,3 +181,20 @@ class RebaseMiddleware:
         if target != request.url:
             return request.replace(url=target)
         return None
+
+
+class SiteOffsiteMiddleware(OffsiteMiddleware):
+    """Scrapy's OffsiteMiddleware, also requiring the base URL's scheme and port (``urls.is_fetchable``).
+
+    It filters redirects too: Scrapy sends every redirected request through the downloader
+    middlewares again.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = super().from_crawler(crawler)
+        middleware.base_url = crawler.settings.get("RTARABIC_BASE_URL")
+        return middleware
+
+    def should_follow(self, request, spider):
+        return super().should_follow(request, spider) and urls.is_fetchable(request.url, self.base_url)

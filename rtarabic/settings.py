@@ -19,13 +19,6 @@ COMMANDS_MODULE = "rtarabic.commands"
 # allowed domains follow it: point it at the offline replica for demos and tests.
 RTARABIC_BASE_URL = "https://arabic.rt.com"
 
-# Other hosts that serve the same articles; their links are mapped onto
-# RTARABIC_BASE_URL and never fetched from the mirror itself.
-RTARABIC_MIRROR_HOSTS = ["rtarabic.com", "www.rtarabic.com", "arabic.rt.com"]
-
-# The short-link host of "انسخ الرابط" (https://ar.rt.com/xu3w).
-RTARABIC_SHORTLINK_HOST = "ar.rt.com"
-
 # The SQLite archive the default feeds write, and that incremental runs read.
 RTARABIC_DB = "output/rtarabic.db"
 
@@ -141,6 +134,9 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # Before OffsiteMiddleware (50), so that live URLs reach a replica base.
     "rtarabic.middlewares.RebaseMiddleware": 40,
+    # Scrapy's offsite filter compares host names only; ours also compares scheme and port.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "rtarabic.middlewares.SiteOffsiteMiddleware": 50,
     # Their responses are seen before RetryMiddleware (550) retries them.
     "rtarabic.middlewares.BackoffMiddleware": 555,
     "rtarabic.middlewares.InterstitialMiddleware": 560,

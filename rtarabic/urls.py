@@ -207,6 +207,37 @@ def shortlink_url(url: str, base_url: str = DEFAULT_BASE_URL) -> str | None:
     return f"{base_url.rstrip('/')}/{code}"
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int | None] | None:
+    parts = urlsplit(url)
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:  # a port that is not a number
+        return None
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+def is_fetchable(url: str, base_url: str = DEFAULT_BASE_URL) -> bool:
+    """Whether the crawler may request ``url``: the base URL's own scheme, host and port, or
+    the short-link host when the base is the live site. Mirrors are rebased before this check.
+
+    >>> is_fetchable("http://127.0.0.1:8000/world/", "http://127.0.0.1:8000")
+    True
+    >>> is_fetchable("http://127.0.0.1:9000/world/", "http://127.0.0.1:8000")
+    False
+    >>> is_fetchable("https://ar.rt.com/xu3w")
+    True
+    """
+    origin = _origin(url)
+    if origin is None:
+        return False
+    if origin == _origin(base_url):
+        return True
+    return _host(base_url) == LIVE_HOST and origin == ("https", SHORTLINK_HOST, 443)
+
+
 def page_kind(url: str, base_url: str = DEFAULT_BASE_URL) -> str:
     """What kind of page ``url`` names.
 

@@ -200,3 +200,24 @@ def test_builders_follow_the_base():
     assert urls.sitemap_index_url(REPLICA) == f"{REPLICA}/sitemap.xml"
     assert urls.news_id_url(9, REPLICA) == f"{REPLICA}/news/9"
     assert urls.amp_url(f"{REPLICA}/sport/2-x/") == f"{REPLICA}/sport/2-x/amp"
+
+
+@pytest.mark.parametrize(
+    "url,base,expected",
+    [
+        (f"{REPLICA}/world/1-a/", REPLICA, True),
+        ("http://127.0.0.1:9/world/1-a/", REPLICA, False),  # same host, another port
+        ("https://127.0.0.1:8123/world/", REPLICA, False),  # another scheme
+        ("http://localhost:8123/world/", REPLICA, False),  # another host name
+        ("https://arabic.rt.com/world/", LIVE, True),
+        ("https://arabic.rt.com:443/world/", LIVE, True),
+        ("https://arabic.rt.com:8443/world/", LIVE, False),
+        ("http://arabic.rt.com/world/", LIVE, False),
+        ("https://ar.rt.com/xu3w", LIVE, True),  # short links, live only
+        ("https://ar.rt.com/xu3w", REPLICA, False),
+        ("http://127.0.0.1:notaport/", REPLICA, False),
+    ],
+)
+def test_is_fetchable(url, base, expected):
+    # Scrapy's offsite filter compares host names only; redirects to another port must not pass.
+    assert urls.is_fetchable(url, base) is expected
