@@ -22,7 +22,7 @@ crawl: venv
 	$(BIN)/scrapy crawl rtarabic
 
 demo: venv
-	$(BIN)/python -m tests.replica.demo
+	$(BIN)/python -m tests.replica.demo $(DEMO_ARGS)
 
 # Browse the archive (read-only; safe while a crawl writes). `python -m` keeps the
 # repository importable for the plugin in datasette/plugins.

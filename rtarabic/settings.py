@@ -57,6 +57,9 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # --- Housekeeping -----------------------------------------------------------------
 
+# Scraped items are in the feeds; DEBUG would print every one of them again.
+LOG_LEVEL = "INFO"
+
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 
