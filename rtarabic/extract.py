@@ -8,8 +8,9 @@ It never raises on odd pages: what went wrong is in ``Extraction.problem``.
 Decisions:
 
 - ``problem`` is set only when the page is not an extractable article:
-  "interstitial" (anti-bot check), "not-article" (programme, video, gallery,
-  microsite), "truncated" (see ``is_truncated``) and "unknown-layout". Then
+  "interstitial" (anti-bot check), "not-html" (an image, a PDF, bytes with no
+  markup), "not-article" (programme, video, gallery, microsite), "truncated"
+  (see ``is_truncated``) and "unknown-layout". Then
   ``article`` is None. An article lacking a field is still returned, with nulls,
   and ``missing`` names those fields; the validate pipeline decides what to drop.
 - ``fallbacks`` names the fields whose value came from meta/OpenGraph or JSON-LD
@@ -60,6 +61,8 @@ _UNFOLLOWED_SCHEMES = ("javascript:", "mailto:", "data:", "tel:")
 _NON_ARTICLE_OG_TYPES = ("video", "music", "website", "profile")
 _INTERSTITIAL_HINTS = (b"ddos", b"DDoS", b"DDOS", b"Checking your browser")
 _DOCUMENT_ENDS = (b"</html", b"</HTML", b"</body", b"</BODY")
+# Tags every HTML page has near its start; bytes without any are no page at all.
+_MARKUP = re.compile(rb"<(?:!doctype|html|head|body|meta|title|div|p)[\s>/]", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 # lxml.html's parser builds the same tree but looks up a Python element class for every
 # element proxy; extraction needs none of HtmlElement's methods.
@@ -82,24 +85,33 @@ class Extraction:
 def as_utf8(html: str | bytes) -> bytes:
     """The page as UTF-8 bytes, whatever the HTTP header claimed.
 
-    Valid UTF-8 is taken as UTF-8 (a header or meta saying otherwise is wrong);
-    other bytes are decoded with the charset their ``<meta>`` declares, else
-    windows-1256, the usual legacy Arabic encoding.
+    Valid UTF-8 is taken as UTF-8 (a header or meta saying otherwise is wrong),
+    and so are pages with a few broken sequences (their U+FFFD then fails the
+    item's schema). Other bytes are decoded with the charset their ``<meta>``
+    declares when it fits them, else windows-1256, the usual legacy Arabic
+    encoding, which maps every byte.
+
+    >>> as_utf8("مرحبا".encode("windows-1256")).decode()
+    'مرحبا'
     """
     if isinstance(html, str):
-        return html.encode("utf-8")
+        return html.encode("utf-8", "replace")  # "replace": a lone surrogate cannot be encoded
     try:
         html.decode("utf-8")
         return html
     except UnicodeDecodeError as error:
         if error.start > len(html) - 4:
             return html  # a multi-byte character cut by truncation: still UTF-8
+    as_text = html.decode("utf-8", "replace")
+    if as_text.count("\ufffd") <= max(3, len(as_text) // 1000):
+        return as_text.encode("utf-8")
     declared = _META_CHARSET.search(html[:4096])
-    encoding = declared.group(1).decode("ascii") if declared else "windows-1256"
-    try:
-        return html.decode(encoding, "replace").encode("utf-8")
-    except LookupError:
-        return html.decode("windows-1256", "replace").encode("utf-8")
+    for encoding in (declared.group(1).decode("ascii") if declared else None, "windows-1256"):
+        try:
+            return html.decode(encoding).encode("utf-8")
+        except (LookupError, TypeError, UnicodeDecodeError):
+            continue
+    return as_text.encode("utf-8")
 
 
 def _parse(data: bytes) -> etree._Element | None:
@@ -271,7 +283,7 @@ def _body(container, layout, page_url: str, page: L.Page | None = None) -> tuple
 
 
 #: Memoised like ``_linked_article``: tag links recur on many pages.
-_tag_slug = lru_cache(maxsize=65536)(tag_slug)
+_tag_slug = lru_cache(maxsize=8192)(tag_slug)
 
 
 def _tags(nodes, base_url: str, page: L.Page | None = None) -> list[dict]:
@@ -319,7 +331,8 @@ def _section_name(layout, doc, section: str, breadcrumbs: dict) -> str | None:
     return None
 
 
-@lru_cache(maxsize=65536)
+# 8,192 links: sidebars repeat the recent ones, and a bigger memo grows the crawl's memory.
+@lru_cache(maxsize=8192)
 def _linked_article(href: str, base_url: str) -> tuple[str, int, str | None] | None:
     """``article_parts`` of a link, memoised: sidebars repeat the same links page after page."""
     return article_parts(href, base_url) if _MAY_BE_ARTICLE.search(href) else None
@@ -363,6 +376,8 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
     doc = _parse(raw)
     if is_interstitial(raw, doc):
         return Extraction(None, problem="interstitial")
+    if raw.strip() and not _MARKUP.search(raw[:65536]):
+        return Extraction(None, problem="not-html")
     if doc is None:
         return Extraction(None, problem="truncated" if raw.strip() else "unknown-layout")
     doc = L.Page(doc)

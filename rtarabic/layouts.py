@@ -617,12 +617,12 @@ CARD_TITLES = (
 
 #: Text nodes of a paragraph that belong to it, not to an embed or card nested inside it.
 PARAGRAPH_TEXT = TextSelector(
-    tags=("script", "style", "noscript", "iframe"),
+    tags=("script", "style", "template", "noscript", "iframe"),
     class_parts=("read-more", "crosslinks", "rtcode", "AllEmbed"),
     tag_class_parts={"blockquote": ("twitter-tweet", "instagram-media", "tiktok-embed")},
 )
-#: Text of any element except its scripts and styles.
-VISIBLE_TEXT = TextSelector(tags=("script", "style"))
+#: Text of any element except what browsers never render (scripts, styles, templates).
+VISIBLE_TEXT = TextSelector(tags=("script", "style", "template"))
 PARAGRAPH_LINKS = xpath(
     ".//a[@href][not(ancestor::*[contains(@class, 'read-more') or contains(@class, 'crosslinks')"
     " or contains(@class, 'rtcode') or contains(@class, 'AllEmbed')]"
