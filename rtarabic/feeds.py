@@ -161,11 +161,7 @@ class SQLiteFeedStorage:
     def __init__(self, uri: str, *, feed_options: dict | None = None, batch_size: int = 100,
                  batch_seconds: float = 5.0, crawler=None):
         self.path = uri_to_path(uri)
-        if (feed_options or {}).get("overwrite"):
-            raise ValueError(
-                f"Refusing to overwrite the SQLite archive {uri} (-O or overwrite=True): the archive only "
-                "grows by upserts. Use -o to add this crawl to it, or delete the file yourself to start afresh."
-            )
+        refuse_overwrite(uri, feed_options)
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self.crawler = crawler
@@ -291,6 +287,25 @@ def route_sqlite_feeds(feeds: dict) -> dict:
             options.setdefault("store_empty", True)
         routed[uri] = options
     return routed
+
+
+def refuse_overwrite(uri: str, feed_options: dict | None) -> None:
+    """:raises ValueError: when ``feed_options`` ask to overwrite the archive at ``uri`` (``-O``)."""
+    if (feed_options or {}).get("overwrite"):
+        raise ValueError(
+            f"Refusing to overwrite the SQLite archive {uri} (-O or overwrite=True): the archive only "
+            "grows by upserts. Use -o to add this crawl to it, or delete the file yourself to start afresh."
+        )
+
+
+def check_feeds(feeds: dict) -> None:
+    """Refuse, before a crawl starts, the archive feeds it could not store (an overwrite, a remote archive).
+
+    :raises ValueError: with the reason
+    """
+    for uri, options in route_sqlite_feeds(feeds).items():
+        if urlparse(uri).scheme == SCHEME:
+            refuse_overwrite(uri, options)
 
 
 class ArchiveFeeds:

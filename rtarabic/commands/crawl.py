@@ -4,7 +4,7 @@ Scrapy's own command exits 0 whenever the crawl ran. A cron job needs more: a
 run that was refused by the lock, blocked, or stored nothing must exit non-zero.
 
 Exit statuses: 0 healthy; 1 Scrapy's own errors (bad arguments, a crawl that
-could not start); 3 unhealthy run (``rtarabic/health/problems`` says why);
+could not start); 2 usage errors (Scrapy's, and ``-O`` on the archive); 3 unhealthy run (``rtarabic/health/problems`` says why);
 4 another run holds the archive lock. README: "Running from cron".
 """
 
@@ -15,7 +15,7 @@ import logging
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
-from rtarabic import health, runlock
+from rtarabic import feeds, health, runlock
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,10 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider name")
         assert self.crawler_process
+        try:
+            feeds.check_feeds(self.settings.getdict("FEEDS"))
+        except ValueError as exc:
+            raise UsageError(str(exc), print_help=False) from exc
         # Taken before the crawler exists: the spider object is built before any
         # extension and may read the archive.
         paths = runlock.archive_paths(self.settings) if self.settings.getbool("RTARABIC_LOCK_ENABLED") else []
