@@ -5,19 +5,16 @@ import os
 import platform
 import resource
 import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-
-#: The replica's fixed clock, so that a Site built here agrees with the server.
-REPLICA_NOW = "2026-12-01T09:00:00+00:00"
+from tests import ROOT
+from tests.crawling import crawl_command, crawl_env
+from tests.replica.running import RunningReplica
 
 #: Politeness off: the benchmarks measure our code, not the delays we keep for the live site.
 FAST_SETTINGS = {
@@ -31,52 +28,19 @@ FAST_SETTINGS = {
 }
 
 
-def crawl_env() -> dict:
-    return {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "SCRAPY_SETTINGS_MODULE": "rtarabic.settings"}
+class Replica(RunningReplica):
+    """``python -m tests.replica`` in a subprocess (fault-free by default); ``cpu_seconds()`` is what
+    it has used so far. No in-process truth is kept: ``make_site()`` builds one."""
 
-
-class Replica:
-    """``python -m tests.replica`` in a subprocess; ``cpu_seconds()`` is what it has used so far."""
+    control_timeout = 60
 
     def __init__(self, articles: int, *, seed: int = 1, faults: bool = False, extra: tuple = ()):
-        self.articles, self.seed, self.faults = articles, seed, faults
-        args = [sys.executable, "-m", "tests.replica", "--port", "0", "--articles", str(articles),
-                "--seed", str(seed), "--now", REPLICA_NOW, *extra]
-        if not faults:
-            args.append("--no-faults")
-        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        self.base_url = self.process.stdout.readline().strip()
-        if not self.base_url.startswith("http://"):
-            self.stop()
-            raise RuntimeError(f"replica did not start: {args}")
+        super().__init__(articles=articles, seed=seed, faults=faults, extra=extra, truth=False)
         self._ps = psutil.Process(self.process.pid)
-
-    def site(self):
-        """The in-process ``Site`` with the same options, for the truth."""
-        from tests.replica import Site
-
-        return Site(articles=self.articles, seed=self.seed, now=REPLICA_NOW, faults=self.faults,
-                    base_url=self.base_url)
-
-    def control(self, path: str) -> dict:
-        with urllib.request.urlopen(f"{self.base_url}/_replica/{path}", timeout=60) as response:
-            return json.loads(response.read())
 
     def cpu_seconds(self) -> float:
         times = self._ps.cpu_times()
         return times.user + times.system
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process.stdout.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 @dataclass
@@ -106,13 +70,9 @@ def run_crawl(base_url: str, workdir: Path, *args: str, db: Path | None = None, 
     stats_file = workdir / "stats.json"
     stats_file.unlink(missing_ok=True)
     log_file = workdir / "crawl.log"
-    merged = {**FAST_SETTINGS, "RTARABIC_BASE_URL": base_url, "RTARABIC_DB": str(db or workdir / "rtarabic.db"),
-              "RTARABIC_JSONL": str(workdir / "items-%(time)s.jsonl"), "RTARABIC_STATS_FILE": str(stats_file),
-              **settings}
-    command = [sys.executable, "-m", "scrapy", "crawl", "rtarabic"]
-    for name, value in merged.items():
-        command += ["-s", f"{name}={value}"]
-    command += list(args)
+    files = {"RTARABIC_DB": str(db or workdir / "rtarabic.db"), "RTARABIC_JSONL": str(workdir / "items-%(time)s.jsonl"),
+             "RTARABIC_STATS_FILE": str(stats_file)}
+    command = crawl_command(base_url, *args, base=FAST_SETTINGS, **{**files, **settings})
     started = time.perf_counter()
     with open(log_file, "w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=crawl_env(), stdout=log, stderr=subprocess.STDOUT)

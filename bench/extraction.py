@@ -18,7 +18,7 @@ from .common import Replica
 
 def fetch_pages(replica: Replica, count: int) -> list[tuple[int, str, bytes]]:
     """(id, url, body) of ``count`` article pages spread evenly over the site's ids."""
-    site = replica.site()
+    site = replica.make_site()
     ids = site.article_ids()
     step = max(1, len(ids) // count)
     chosen = ids[::step][:count]
@@ -81,7 +81,7 @@ def time_both(functions: dict, pages, base_url: str, passes: int) -> tuple[dict,
 def run(pages_count: int = 1000, passes: int = 3, warmup: int = 50, log=print) -> dict:
     """Both extractors over the same pages, after a warm-up on other pages (imports, caches)."""
     with Replica(max(pages_count + warmup, 2000)) as replica:
-        site = replica.site()
+        site = replica.make_site()
         fetched = fetch_pages(replica, pages_count + warmup)
     warm = fetched[::(len(fetched) // warmup)][:warmup]
     pages = [page for page in fetched if page not in warm][:pages_count]

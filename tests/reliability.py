@@ -2,56 +2,23 @@
 replicas with extra options, and archive comparisons.
 """
 
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import REPLICA_NOW
-from tests.crawling import ROOT, TEST_SETTINGS
+from tests.crawling import ROOT, crawl_command, crawl_env
+from tests.replica.running import REPLICA_NOW
 
 #: Columns that differ between two correct archives of the same site.
 VOLATILE = {"crawled_at", "first_seen", "last_seen"}
 
 
-class Replica:
-    """``python -m tests.replica`` with any extra CLI options; ``site`` holds the truth."""
-
-    def __init__(self, *options: str, articles: int = 300, seed: int = 1):
-        from tests.replica import Site
-
-        args = [sys.executable, "-m", "tests.replica", "--port", "0", "--articles", str(articles),
-                "--seed", str(seed), "--now", REPLICA_NOW, "--no-faults", *options]
-        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        self.base_url = self.process.stdout.readline().strip()
-        if not self.base_url.startswith("http://"):
-            self.stop()
-            raise RuntimeError(f"replica did not start: {args}")
-        self.site = Site(articles=articles, seed=seed, now=REPLICA_NOW, faults=False, base_url=self.base_url)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process.stdout.close()
-
-
-def crawl_command(base_url: str, db: Path, *args: str, **settings) -> tuple[list[str], dict]:
-    """``scrapy crawl rtarabic`` into ``db`` with the test politeness overrides, no JSON Lines."""
-    merged = {**TEST_SETTINGS, "RTARABIC_BASE_URL": base_url, "RTARABIC_DB": str(db), "RTARABIC_JSONL": "",
-              **settings}
-    command = [sys.executable, "-m", "scrapy", "crawl", "rtarabic"]
-    for name, value in merged.items():
-        command += ["-s", f"{name}={value}"]
-    env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "SCRAPY_SETTINGS_MODULE": "rtarabic.settings"}
-    return command + list(args), env
-
-
 def start_crawl(base_url: str, db: Path, log: Path, *args: str, **settings) -> subprocess.Popen:
-    command, env = crawl_command(base_url, db, *args, **settings)
+    """``scrapy crawl rtarabic`` into ``db`` with the test politeness overrides, no JSON Lines, its
+    output appended to ``log``."""
+    command = crawl_command(base_url, *args, **{"RTARABIC_DB": str(db), "RTARABIC_JSONL": "", **settings})
     with open(log, "ab") as handle:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, cwd=ROOT, env=crawl_env(), stdout=handle, stderr=subprocess.STDOUT)
 
 
 def run_crawl(base_url: str, db: Path, log: Path, *args: str, timeout: float = 300, **settings) -> int:
@@ -94,10 +61,10 @@ class InProcessReplica:
     """
 
     def __init__(self, articles: int = 60, seed: int = 5, transform=None):
-        import threading
+        from contextlib import ExitStack
 
         from tests.replica import Site
-        from tests.replica.server import ReplicaHandler, serve
+        from tests.replica.server import ReplicaHandler, running
 
         class Handler(ReplicaHandler):
             def route(self, path, raw_path):
@@ -113,21 +80,19 @@ class InProcessReplica:
                 return super().send(status, body, content_type, headers, length)
 
         self.site = Site(articles=articles, seed=seed, now=REPLICA_NOW, faults=False)
-        self.server = serve(self.site, "127.0.0.1", 0)
-        self.server.RequestHandlerClass = Handler
+        self._running = ExitStack()
+        # No request comes before the constructor returns the base URL: the hooks are in place by then.
+        self.server = self._running.enter_context(running(self.site, handler=Handler))
         self.server.overrides = {}
         self.server.transform = transform
         self.base_url = self.server.base_url
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
 
     @property
     def overrides(self) -> dict:
         return self.server.overrides
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._running.close()
 
 
 class Witness:

@@ -5,36 +5,26 @@ default feeds, so every run writes ``RTARABIC_DB`` and its ``runs`` row exactly 
 """
 
 import json
-import os
 import subprocess
-import sys
-import threading
 import time
 import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 import sqlite_utils
 
-from tests.crawling import ROOT, TEST_SETTINGS, CrawlResult
-
-ENV = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "SCRAPY_SETTINGS_MODULE": "rtarabic.settings"}
+from tests.crawling import ROOT, CrawlResult, crawl_command, crawl_env
 
 
 def command(base_url: str, db: Path, name: str, *args: str, **settings) -> list[str]:
     """The crawl command line; run ``name``'s JSON Lines and stats go beside ``db``."""
     db = Path(db)
-    merged = {
-        **TEST_SETTINGS,
-        "RTARABIC_BASE_URL": base_url,
+    files = {
         "RTARABIC_DB": str(db),
         "RTARABIC_JSONL": str(db.parent / f"{name}.jsonl"),
         "RTARABIC_STATS_FILE": str(db.parent / f"{name}-stats.json"),
-        **settings,
     }
-    line = [sys.executable, "-m", "scrapy", "crawl", "rtarabic"]
-    for key, value in merged.items():
-        line += ["-s", f"{key}={value}"]
-    return line + list(args)
+    return crawl_command(base_url, *args, **{**files, **settings})
 
 
 def crawl(base_url: str, db: Path, name: str, *args: str, timeout: float = 240, **settings) -> CrawlResult:
@@ -42,7 +32,7 @@ def crawl(base_url: str, db: Path, name: str, *args: str, timeout: float = 240, 
     done = subprocess.run(
         command(base_url, db, name, *args, **settings),
         cwd=ROOT,
-        env=ENV,
+        env=crawl_env(),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -56,7 +46,7 @@ def start(base_url: str, db: Path, name: str, *args: str, **settings) -> subproc
     return subprocess.Popen(
         command(base_url, db, name, *args, **settings),
         cwd=ROOT,
-        env=ENV,
+        env=crawl_env(),
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -95,19 +85,17 @@ class Replica:
 
     def __init__(self, **options):
         from tests.replica.generator import Site
-        from tests.replica.server import serve
+        from tests.replica.server import running
 
         delay = options.pop("delay", 0.0)
         self.site = Site(**options)
-        self.server = serve(self.site, delay=delay)
+        self._running = ExitStack()
+        self.server = self._running.enter_context(running(self.site, delay=delay))
         self.base_url = self.server.base_url
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
 
     def control(self, command: str) -> dict:
         with urllib.request.urlopen(f"{self.base_url}/_replica/{command}", timeout=30) as answer:
             return json.loads(answer.read())
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self._running.close()

@@ -314,7 +314,6 @@ def test_charset_of_bytes(encode):
 
 # -- against the offline replica: every DOM generation, the AMP copy, faults ------------------------
 
-import threading  # noqa: E402
 import urllib.error  # noqa: E402
 import urllib.request  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
@@ -323,7 +322,7 @@ from rtarabic.text import word_count  # noqa: E402
 from tests.replica import pages as replica_pages  # noqa: E402
 from tests.replica.generator import STORIES as REPLICA_STORIES  # noqa: E402
 from tests.replica.generator import Site  # noqa: E402
-from tests.replica.server import serve  # noqa: E402
+from tests.replica.server import running  # noqa: E402
 
 REPLICA_NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 STORY_NAMES = {name for name, _ in REPLICA_STORIES}
@@ -333,12 +332,8 @@ STORY_NAMES = {name for name, _ in REPLICA_STORIES}
 def served_site():
     """A replica with faults, served over HTTP on 127.0.0.1 for this module."""
     site = Site(articles=300, seed=7, now=REPLICA_NOW)
-    server = serve(site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield site
-    server.shutdown()
-    server.server_close()
+    with running(site):
+        yield site
 
 
 def fetch(url: str) -> bytes:

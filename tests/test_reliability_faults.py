@@ -7,7 +7,8 @@ import urllib.request
 
 import pytest
 
-from tests.reliability import Replica, rows, run_crawl
+from tests.reliability import rows, run_crawl
+from tests.replica.running import RunningReplica
 
 pytestmark = pytest.mark.slow
 
@@ -18,8 +19,8 @@ TIMEOUT = 3  # DOWNLOAD_TIMEOUT of the crawl (generous: a loaded machine must no
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("faults")
-    replica = Replica("--fault-rates", RATES, "--fault-seed", "7", "--timeout-delay", str(2 * TIMEOUT),
-                      articles=300)
+    replica = RunningReplica(articles=300, faults=False,
+                             extra=("--fault-rates", RATES, "--fault-seed", "7", "--timeout-delay", str(2 * TIMEOUT)))
     try:
         db, stats_file = tmp / "archive.db", tmp / "stats.json"
         code = run_crawl(replica.base_url, db, tmp / "crawl.log", DOWNLOAD_TIMEOUT=TIMEOUT,

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rtarabic.extract import Extraction, extract_article
-from tests.conftest import REPLICA_NOW
 from tests.replica import LAYOUTS, Site, pages
+from tests.replica.running import REPLICA_NOW
 
 BASE = "https://arabic.rt.com"
 #: Text the hostile markup hides in scripts, styles and attributes; it must never reach an article.

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from tests.reliability import Replica, integrity, rows, run_crawl, start_crawl
+from tests.reliability import integrity, rows, run_crawl, start_crawl
+from tests.replica.running import RunningReplica
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +19,7 @@ SEED = 20261201
 
 @pytest.fixture(scope="module")
 def replica():
-    server = Replica(articles=ARTICLES)
+    server = RunningReplica(articles=ARTICLES, faults=False)
     yield server
     server.stop()
 

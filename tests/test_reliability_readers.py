@@ -15,7 +15,8 @@ import pytest
 
 from rtarabic.archive import Archive
 from tests.crawling import ROOT
-from tests.reliability import Replica, start_crawl
+from tests.reliability import start_crawl
+from tests.replica.running import RunningReplica
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +77,7 @@ def read_until(base: str, stop: threading.Event, results: list) -> None:
 
 def test_datasette_reads_while_a_crawl_writes(datasette, tmp_path):
     db, base, datasette_log = datasette
-    replica = Replica(articles=1000)
+    replica = RunningReplica(articles=1000, faults=False)
     crawl_log = tmp_path / "crawl.log"
     results: list = []
     stop = threading.Event()

@@ -1,10 +1,7 @@
 """The spider against the offline replica over real HTTP, in real ``scrapy crawl`` subprocesses."""
 
 import doctest
-import os
 import subprocess
-import sys
-import threading
 
 import pytest
 
@@ -13,9 +10,9 @@ from rtarabic.boilerplate import headline_key
 from rtarabic.items import schema_errors
 from rtarabic.spiders import rtarabic as spider_module
 from rtarabic.text import content_hash, word_count
-from tests.crawling import ROOT, TEST_SETTINGS, run_crawl
+from tests.crawling import ROOT, crawl_command, crawl_env, run_crawl
 from tests.replica.generator import Site
-from tests.replica.server import serve
+from tests.replica.server import running
 
 # The reference site the spider's contracts name (see RtarabicSpider's docstring).
 REFERENCE = {"articles": 300, "seed": 1, "now": "2026-12-01T09:00:00+00:00"}
@@ -25,12 +22,8 @@ REFERENCE = {"articles": 300, "seed": 1, "now": "2026-12-01T09:00:00+00:00"}
 def reference():
     """The replica's reference site, served on a free port for this module."""
     site = Site(**REFERENCE)
-    server = serve(site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield site
-    server.shutdown()
-    server.server_close()
+    with running(site):
+        yield site
 
 
 @pytest.fixture(scope="module")
@@ -136,14 +129,9 @@ def test_urls_file_fetches_exactly_those(reference, tmp_path):
 @pytest.mark.slow
 def test_sections_and_max_pages_bound_the_crawl(tmp_path):
     site = Site(**REFERENCE, faults=False)
-    server = serve(site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with running(site) as server:
         result = run_crawl(site.base_url, tmp_path, "-a", "sections=sport", "-a", "max_pages=2")
         requested = server.stats()["by_path"]
-    finally:
-        server.shutdown()
-        server.server_close()
     assert set(result.ids) <= set(site.by_section["sport"])
     # The newest sport articles: the landing page and the first "load more" page.
     from tests.replica.pages import LISTING_LIMIT
@@ -177,12 +165,8 @@ def test_bad_arguments_stop_the_crawl(tmp_path, argument, message):
 
 @pytest.mark.slow
 def test_scrapy_check_passes_against_the_replica(reference, tmp_path):
-    command = [sys.executable, "-m", "scrapy", "check", "rtarabic", "-s", f"RTARABIC_BASE_URL={reference.base_url}",
-               "-s", f"RTARABIC_DB={tmp_path / 'archive.db'}"]
-    for name, value in TEST_SETTINGS.items():
-        command += ["-s", f"{name}={value}"]
-    env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": ""}
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    command = crawl_command(reference.base_url, scrapy_command="check", RTARABIC_DB=tmp_path / "archive.db")
+    done = subprocess.run(command, cwd=ROOT, env=crawl_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Ran 5 contracts" in done.stderr and "OK" in done.stderr
 
@@ -190,16 +174,11 @@ def test_scrapy_check_passes_against_the_replica(reference, tmp_path):
 @pytest.mark.slow
 def test_incremental_runs_fetch_only_new_and_recent_articles(tmp_path):
     site = Site(articles=120, seed=3, faults=False)  # dated up to now: the newest fall in the revisit window
-    server = serve(site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with running(site):
         first = run_crawl(site.base_url, tmp_path, archive=True)
         second = run_crawl(site.base_url, tmp_path, archive=True)
         new_ids = site.publish(3)
         third = run_crawl(site.base_url, tmp_path, archive=True)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert sorted(first.ids) == sorted(site.expected_ids()[:-3])  # all but the 3 published later
     recent = {i for i in first.ids if first.items[first.ids.index(i)]["published"] >= revisit_start(first)}
     assert recent, "the replica dates its newest articles within the revisit window"

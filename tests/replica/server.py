@@ -30,6 +30,8 @@ import threading
 import time
 import traceback
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -50,8 +52,9 @@ class ReplicaServer(ThreadingHTTPServer):
     request_queue_size = 256
 
     def __init__(self, address, site: Site, *, delay: float = 0.0, block: bool = False,
-                 fault_rates: dict[str, float] | None = None, fault_seed: int = 0, timeout_delay: float = 3.0):
-        super().__init__(address, ReplicaHandler)
+                 fault_rates: dict[str, float] | None = None, fault_seed: int = 0, timeout_delay: float = 3.0,
+                 handler: type[BaseHTTPRequestHandler] | None = None):
+        super().__init__(address, handler or ReplicaHandler)
         self.site = site
         self.delay = delay
         self.block = block
@@ -352,8 +355,24 @@ def serve(site: Site, host: str = "127.0.0.1", port: int = 0, *, delay: float = 
           block: bool = False, **faults) -> ReplicaServer:
     """Bind (port 0 = any free port) and set ``site.base_url``; call ``serve_forever()`` next.
 
-    ``faults``: ``fault_rates``, ``fault_seed``, ``timeout_delay`` (see the module docstring).
+    ``faults``: ``fault_rates``, ``fault_seed``, ``timeout_delay`` (see the module docstring);
+    ``handler``: a ``ReplicaHandler`` subclass to answer instead.
     """
     server = ReplicaServer((host, port), site, delay=delay, block=block, **faults)
     site.base_url = server.base_url
     return server
+
+
+@contextmanager
+def running(site: Site, host: str = "127.0.0.1", port: int = 0, **options) -> Iterator[ReplicaServer]:
+    """``serve(site, host, port, **options)`` from a thread of this process while the block runs.
+
+    Yields the server (``server.base_url``, ``server.stats()``); shuts it down and closes it after.
+    """
+    server = serve(site, host, port, **options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
