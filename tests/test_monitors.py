@@ -55,6 +55,19 @@ def test_layout_drift_is_an_empty_unhealthy_run(replica, tmp_path):
     assert "Unhealthy: empty run: listings showed" in row["summary"]
 
 
+def test_listings_with_new_articles_but_nothing_stored_is_an_empty_run(replica, tmp_path):
+    # Every article answers 410: the listings promise new ids, the archive gets none.
+    replica.control("gone?on=1")
+    db = tmp_path / "archive.db"
+    result = crawl(replica.base_url, db, "gone")
+    assert result.returncode == 3, result.log[-3000:]
+    assert causes(result) == ["empty run"]
+    assert result.stat("rtarabic/listing/ids_new") == 60
+    (row,) = runs(db)
+    assert (row["exit_status"], row["new"]) == (3, 0)
+    assert "Unhealthy: empty run: listings showed" in row["summary"]
+
+
 def test_blocked_articles_make_the_run_unhealthy(replica, tmp_path):
     replica.control("block?on=1")
     db = tmp_path / "archive.db"

@@ -412,6 +412,16 @@ def test_global_ddos_guard_blocks_every_article(make_replica):
     assert get(replica.url("/world/"))[0] == 200
 
 
+def test_gone_switch_answers_410_for_every_article_but_keeps_the_listings(make_replica):
+    replica = make_replica(articles=30, faults=False)
+    path = replica.site.path(replica.site.article_ids()[0])
+    assert replica.control("gone?on=1") == {"gone": True}
+    assert get(replica.url(path))[0] == 410
+    assert replica.site.article_ids()[0] in listing_ids(page(replica, "/"))
+    replica.control("gone?on=0")
+    assert get(replica.url(path))[0] == 200
+
+
 # -- control endpoints ----------------------------------------------------------------------------
 
 def test_publish_puts_new_articles_on_top_of_listings_and_feeds(make_replica):

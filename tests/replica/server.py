@@ -10,6 +10,7 @@ Control endpoints (GET or POST, JSON answers; robots.txt disallows them):
 - ``/_replica/republish?id=ID``  same title/lead/body under a new id -> {"id": new}
 - ``/_replica/drift?on=1|0``     serve article pages in an unknown redesign
 - ``/_replica/block?on=1|0``     answer every article page with the DDoS-Guard 403
+- ``/_replica/gone?on=1|0``      answer every article page 410 Gone (listings still show them)
 - ``/_replica/stats``            {"total", "by_kind": {...}, "by_path": {...}}
 - ``/_replica/reset-stats``      zero the counters (and re-arm the 500-once faults)
 - ``/_replica/truth.json``       the whole truth (``Site.truth_document()``)
@@ -58,6 +59,7 @@ class ReplicaServer(ThreadingHTTPServer):
         self.site = site
         self.delay = delay
         self.block = block
+        self.gone = False
         self.fault_rates = fault_rates or {}
         self.fault_seed = fault_seed
         self.timeout_delay = timeout_delay
@@ -277,7 +279,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
                 "Cache-Control": "no-store"})
         if fault == "gone404":
             return self.not_found(404)
-        if fault == "gone410":
+        if self.server.gone or fault == "gone410":
             return self.not_found(410)
         if fault == "error500_once":
             with self.server.stats_lock:
@@ -348,6 +350,9 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         if command == "block":
             self.server.block = self._arg("on", "1") == "1"
             return self.json({"block": self.server.block})
+        if command == "gone":
+            self.server.gone = self._arg("on", "1") == "1"
+            return self.json({"gone": self.server.gone})
         return self.json({"error": f"unknown command {command}"}, 404)
 
 
