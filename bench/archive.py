@@ -5,17 +5,14 @@ over HTTP, with the repository's ``search`` canned query.
 """
 
 import json
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from .common import ROOT
+from tests.datasette_server import start_datasette
 
 #: Common word, a phrase, a rarer name, a vowelled spelling, a spelling without hamza.
 QUERIES = ["بوتين", "الشرق الأوسط", "زاخاروفا", "مُحَمَّد صلاح", "اردوغان"]
@@ -35,38 +32,15 @@ def size(db: Path) -> dict:
             "articles_table_bytes_per_article": by_table.get("articles", 0) / articles}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_datasette(db: Path, port: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", str(db), "-h", "127.0.0.1", "-p", str(port),
-         "--metadata", "datasette/metadata.yml", "--plugins-dir", "datasette/plugins"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).read()
-            return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("datasette did not start")
-
-
 def search_latency(db: Path, rounds: int = 20, log=print) -> dict:
     """p50 and p95 over ``rounds`` requests of each query (after one unmeasured warm-up each)."""
-    port = free_port()
-    process = start_datasette(db, port)
+    process, base = start_datasette(db)
     name = db.stem
     try:
         timings, rows = [], {}
         for round_ in range(rounds + 1):
             for query in QUERIES:
-                url = (f"http://127.0.0.1:{port}/{name}/search.json?"
+                url = (f"{base}/{name}/search.json?"
                        + urllib.parse.urlencode({"q": query, "_shape": "array"}))
                 started = time.perf_counter()
                 with urllib.request.urlopen(url, timeout=30) as response:

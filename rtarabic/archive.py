@@ -25,6 +25,8 @@ in WAL mode, so readers (Datasette) work while a crawl writes.
 import json
 import sqlite3
 import typing
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -290,6 +292,29 @@ class Archive:
         values = {"finished": utc_now(), "finish_reason": finish_reason, "summary": summary, **counts}
         with self.db.atomic():
             self.db.table("runs").update(run_id, {k: v for k, v in values.items() if v is not None})
+
+
+@contextmanager
+def open_existing(path: str | Path | None) -> Iterator[Archive | None]:
+    """The archive at ``path``, closed on exit; None when there is no such file yet.
+
+    What a run reads at its start (archived ids, content hashes) without creating an archive.
+
+    Example::
+
+        with open_existing("output/rtarabic.db") as archive:
+            known = archive.known_ids() if archive else set()
+
+    :param path: the SQLite file, or None/"" for no archive
+    """
+    if not path or not Path(path).exists():
+        yield None
+        return
+    archive = Archive(path)
+    try:
+        yield archive
+    finally:
+        archive.close()
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:

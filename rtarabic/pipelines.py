@@ -8,7 +8,6 @@ Each class is a thin Scrapy adapter over plain functions (``rtarabic.boilerplate
 """
 
 import logging
-from pathlib import Path
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
@@ -92,15 +91,20 @@ class NormalizeTextPipeline:
         return item
 
 
-class StripSidebarPipeline:
-    """Drops body paragraphs that are other articles' headlines or page furniture; recounts and rehashes."""
+class CrawlerPipeline:
+    """Base of the pipelines that keep the crawler and count in its stats."""
 
     def __init__(self, crawler):
+        self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
+
+
+class StripSidebarPipeline(CrawlerPipeline):
+    """Drops body paragraphs that are other articles' headlines or page furniture; recounts and rehashes."""
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
@@ -123,15 +127,8 @@ class StripSidebarPipeline:
         return item
 
 
-class ValidatePipeline:
+class ValidatePipeline(CrawlerPipeline):
     """Drops items without the essentials (MissingField), then items that break the schema (InvalidArticle)."""
-
-    def __init__(self, crawler):
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
 
     def process_item(self, item):
         article = ItemAdapter(item).asdict()
@@ -147,7 +144,7 @@ class ValidatePipeline:
         return item
 
 
-class DeduplicatePipeline:
+class DeduplicatePipeline(CrawlerPipeline):
     """One item per article id per run; the same text under a new id is kept once, the other id an alias.
 
     At open it reads the archive's content hashes (``RTARABIC_DB``, when the file exists), so a
@@ -155,8 +152,7 @@ class DeduplicatePipeline:
     """
 
     def __init__(self, crawler):
-        self.crawler = crawler
-        self.stats = crawler.stats
+        super().__init__(crawler)
         self.db_path = crawler.settings.get("RTARABIC_DB")
         self.dedup = Deduplicator()
 
@@ -164,23 +160,18 @@ class DeduplicatePipeline:
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("RTARABIC_DEDUP_ENABLED", True):
             raise NotConfigured
-        return cls(crawler)
+        return super().from_crawler(crawler)
 
     def open_spider(self):
         self.dedup = Deduplicator(self._archived_hashes())
 
     def _archived_hashes(self) -> dict[str, int]:
-        if not self.db_path or not Path(self.db_path).exists():
-            return {}
-        try:
-            from rtarabic.archive import Archive
-        except ImportError:
-            return {}
-        archive = Archive(self.db_path)
-        try:
+        from rtarabic.archive import open_existing
+
+        with open_existing(self.db_path) as archive:
+            if archive is None:
+                return {}
             hashes = archive.known_hashes()
-        finally:
-            archive.close()
         logger.info("Deduplicating against %(count)d archived articles", {"count": len(hashes)})
         return hashes
 

@@ -9,17 +9,15 @@ the search screenshot also replaces ``docs/datasette-search.png`` (the README's)
 import os
 import pathlib
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
-import urllib.request
 from urllib.parse import urlencode, urlsplit
 
 import pytest
 
 from rtarabic.arabic import normalize_arabic
+from tests.datasette_server import start_datasette
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -34,12 +32,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
-]
-#: The arguments of `make datasette` after the database file.
-SERVE_OPTIONS = [
-    "--metadata", str(ROOT / "datasette" / "metadata.yml"),
-    "--plugins-dir", str(ROOT / "datasette" / "plugins"),
-    "--setting", "truncate_cells_html", "300",
 ]
 FATHA = "\u064e"
 
@@ -79,32 +71,12 @@ def archive(request, tmp_path_factory):
     return db, [replica.site.truth(id) for id in replica.site.article_ids() if id in archived]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def datasette_url(archive):
+def datasette_url(archive, tmp_path_factory):
     """The URL of a real ``datasette serve`` of the archive on a free local port."""
     db, _ = archive
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "datasette", "serve", str(db), "-h", "127.0.0.1", "-p", str(port), *SERVE_OPTIONS],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    process, url = start_datasette(db, log=tmp_path_factory.mktemp("datasette") / "datasette.log")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/-/versions.json", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("datasette did not start: " + process.stderr.read()[-3000:]) from None
-                time.sleep(0.2)
         yield url
     finally:
         process.terminate()

@@ -2,9 +2,6 @@
 writes the same archive. No "database is locked", no failed request, none slower than a generous
 bound (this checks locking, not speed), and the readers see the archive grow."""
 
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -14,7 +11,7 @@ import urllib.request
 import pytest
 
 from rtarabic.archive import Archive
-from tests.crawling import ROOT
+from tests.datasette_server import start_datasette
 from tests.reliability import start_crawl
 from tests.replica.running import RunningReplica
 
@@ -32,30 +29,12 @@ PATHS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def datasette(tmp_path):
     db = tmp_path / "rtarabic.db"
     Archive(db).close()  # the schema, so that Datasette serves the tables from the start
-    port = free_port()
     log = tmp_path / "datasette.log"
-    with open(log, "wb") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "datasette", "serve", str(db), "-h", "127.0.0.1", "-p", str(port),
-             "--metadata", "datasette/metadata.yml", "--plugins-dir", "datasette/plugins"],
-            cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
-            break
-        except OSError:
-            time.sleep(0.1)
+    process, base = start_datasette(db, log=log)
     yield db, base, log
     process.terminate()
     process.wait(timeout=10)

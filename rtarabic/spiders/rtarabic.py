@@ -29,7 +29,6 @@ deduplicate. The README's "Crawling" section documents arguments and settings.
 import datetime as dt
 import logging
 from dataclasses import fields
-from pathlib import Path
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -141,17 +140,14 @@ class RtarabicSpider(scrapy.Spider):
 
         All empty without an archive.
         """
-        if not db_path or not Path(db_path).exists():
-            return set(), set(), {}
-        from rtarabic.archive import Archive
+        from rtarabic.archive import open_existing
 
-        archive = Archive(db_path)
-        try:
+        with open_existing(db_path) as archive:
+            if archive is None:
+                return set(), set(), {}
             since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=revisit_hours)).replace(microsecond=0)
             known, recent = archive.known_ids(), archive.recent_ids(since.isoformat())
             coverage = archive.listing_coverage()
-        finally:
-            archive.close()
         logger.info("Incremental run: %(known)d articles archived, %(recent)d to revisit, "
                     "%(covered)d listings walked completely before",
                     {"known": len(known), "recent": len(recent), "covered": len(coverage)})
