@@ -3,7 +3,6 @@
 import json
 import os
 import platform
-import resource
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -112,6 +111,3 @@ def machine() -> dict:
                      f"SQLite {sqlite3.sqlite_version}"),
     }
 
-
-def self_max_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

@@ -170,7 +170,7 @@ class RebaseMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         base_url = crawler.settings.get("RTARABIC_BASE_URL")
-        if urls.is_site_host(urls.LIVE_HOST, base_url) and urls.LIVE_HOST == base_url.split("/")[2]:
+        if base_url.split("/")[2] == urls.LIVE_HOST:
             raise NotConfigured("RTARABIC_BASE_URL is the live site")
         return cls(base_url)
 

@@ -94,6 +94,7 @@ RTARABIC_HEALTH_MAX_BLOCKED = 0
 EXTENSIONS = {
     "rtarabic.runlock.RunLockExtension": 0,
     "rtarabic.monitors.RunHealthMonitor": 500,
+    "rtarabic.statsfile.StatsFile": 900,
 }
 
 # --- Spider, pipelines, middlewares ----------------------------------------------
@@ -144,8 +145,6 @@ DOWNLOADER_MIDDLEWARES = {
     "rtarabic.middlewares.BackoffMiddleware": 555,
     "rtarabic.middlewares.InterstitialMiddleware": 560,
 }
-
-EXTENSIONS["rtarabic.statsfile.StatsFile"] = 900
 
 # --- The SQLite archive (rtarabic/archive.py, rtarabic/feeds.py) -----------------
 

@@ -140,20 +140,3 @@ def select_urls(urlset_xml: str | bytes, window: Window) -> list[tuple[str, date
         kept.append((entry["loc"], lastmod))
     return kept
 
-
-def parse_id_range(text: str) -> range:
-    """The ids of ``-a ids=FROM-TO`` (both ends included), or of a single id.
-
-    >>> parse_id_range("1500000-1500002")
-    range(1500000, 1500003)
-
-    :raises ValueError: not ``N`` or ``N-M`` with N <= M
-    """
-    match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", text or "")
-    if not match:
-        raise ValueError(f"ids={text!r} is not FROM-TO (e.g. ids=1500000-1500100)")
-    start = int(match[1])
-    end = int(match[2] or start)
-    if end < start:
-        raise ValueError(f"ids={text!r}: FROM is after TO")
-    return range(start, end + 1)

@@ -344,11 +344,3 @@ def rebase(url: str, base_url: str = DEFAULT_BASE_URL) -> str:
                        if not k.lower().startswith("utm_")])
     return urlunsplit((base.scheme, base.netloc, parts.path or "/", query, ""))
 
-
-def is_followable(url: str, base_url: str = DEFAULT_BASE_URL) -> bool:
-    """Whether the spider may ever request ``url``: http(s) on the base host, a mirror or the short-link host.
-
-    >>> is_followable("javascript:void(0)")
-    False
-    """
-    return page_kind(url, base_url) != "offsite"

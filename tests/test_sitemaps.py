@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from rtarabic.sitemaps import Window, child_year, parse_id_range, parse_window, select_children, select_urls
+from rtarabic.sitemaps import Window, child_year, parse_window, select_children, select_urls
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
@@ -150,15 +150,3 @@ def test_child_year():
         child_year(u) for u in ("/sitemap_2023.xml", "/sitemap_2023_2.xml", "/sitemap.xml", "/x_2023.xml")
     ] == [2023, 2023, None, None]
 
-
-@pytest.mark.parametrize(
-    "text,ids", [("5", range(5, 6)), ("1500000-1500002", range(1500000, 1500003)), (" 7 - 9 ", range(7, 10))]
-)
-def test_parse_id_range(text, ids):
-    assert parse_id_range(text) == ids
-
-
-@pytest.mark.parametrize("text", ["", "a-b", "9-7", "1-2-3"])
-def test_parse_id_range_refuses(text):
-    with pytest.raises(ValueError):
-        parse_id_range(text)

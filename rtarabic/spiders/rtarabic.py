@@ -127,6 +127,8 @@ class RtarabicSpider(scrapy.Spider):
         self.discover = not (self.args.explicit or self.args.since or self.args.until or self.args.ids)
         self.max_hops = settings.getint("RTARABIC_ARTICLE_HOPS") if self.discover else 0
         self.sections = set(self.args.sections)
+        # The home page, the feed and tag listings list articles of every section.
+        self.every_section = self.sections == set(grammar.SECTIONS)
         self.window = None
         if self.args.since or self.args.until:
             self.window = sitemaps.parse_window(self.raw_arguments["since"], self.raw_arguments["until"])
@@ -172,8 +174,7 @@ class RtarabicSpider(scrapy.Spider):
             if args.ids:
                 yield from self.id_requests(*args.ids)
             return
-        every_section = self.sections == set(grammar.SECTIONS)
-        if every_section:
+        if self.every_section:
             yield self.listing_request(self.base_url + "/", "home", depth=0)
             self.crawler.stats.inc_value("rtarabic/requests/feed")
             yield scrapy.Request(grammar.rss_url(self.base_url), callback=self.parse_feed,
@@ -327,9 +328,8 @@ class RtarabicSpider(scrapy.Spider):
         sections, which it skipped: those walks cover nothing.
         """
         top = self.walk_tops.get(listing)
-        every_section = self.sections == set(grammar.SECTIONS)
         if top is not None and (listing.startswith("section:")
-                                or (every_section and (listing == "home" or listing.startswith("tag:")))):
+                                or (self.every_section and (listing == "home" or listing.startswith("tag:")))):
             self.completed_walks[listing] = top
             self.crawler.stats.inc_value("rtarabic/listing/walks_completed")
         return None
