@@ -64,30 +64,26 @@ def blocked_message(kind: str, status: int, host: str, count: int) -> str:
     )
 
 
-class BlockedPages:
-    """Counts blocked pages in the stats and logs the advice once per run (shared by middleware and spider)."""
+def record_blocked(stats, kind: str, status: int, url: str) -> None:
+    """Counts a blocked page in the stats; the run's first one logs the advice (middleware and spider alike).
 
-    def __init__(self, stats):
-        self.stats = stats
-        self.logged = False
-
-    def record(self, kind: str, status: int, url: str) -> None:
-        self.stats.inc_value("rtarabic/blocked")
-        self.stats.inc_value(f"rtarabic/blocked/{kind}")
-        count = self.stats.get_value("rtarabic/blocked")
-        if not self.logged:
-            self.logged = True
-            host = url.split("/")[2] if "//" in url else url
-            logger.warning("%(message)s", {"message": blocked_message(kind, status, host, count)})
-        else:
-            logger.debug("Blocked (%(kind)s, %(status)d): %(url)s", {"kind": kind, "status": status, "url": url})
+    :param stats: the crawler's stats collector, which knows whether this is the run's first block
+    """
+    stats.inc_value("rtarabic/blocked")
+    stats.inc_value(f"rtarabic/blocked/{kind}")
+    count = stats.get_value("rtarabic/blocked")
+    if count == 1:
+        host = url.split("/")[2] if "//" in url else url
+        logger.warning("%(message)s", {"message": blocked_message(kind, status, host, count)})
+    else:
+        logger.debug("Blocked (%(kind)s, %(status)d): %(url)s", {"kind": kind, "status": status, "url": url})
 
 
 class InterstitialMiddleware:
     """Drops anti-bot interstitials (never stored), counting them per kind."""
 
     def __init__(self, crawler):
-        self.blocked = BlockedPages(crawler.stats)
+        self.stats = crawler.stats
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -99,11 +95,11 @@ class InterstitialMiddleware:
         kind = interstitial_kind(response.status, headers, response.body)
         if kind is None:
             return response
-        self.blocked.record(kind, response.status, response.url)
+        record_blocked(self.stats, kind, response.status, response.url)
         raise IgnoreRequest(f"{kind} interstitial at {response.url}")
 
     def spider_closed(self, spider):
-        count = self.blocked.stats.get_value("rtarabic/blocked")
+        count = self.stats.get_value("rtarabic/blocked")
         if count:
             logger.warning("%(count)d pages were anti-bot interstitials and were not stored", {"count": count})
 

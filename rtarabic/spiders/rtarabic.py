@@ -38,6 +38,7 @@ from rtarabic import extract, sitemaps
 from rtarabic import urls as grammar
 from rtarabic.arguments import parse_arguments
 from rtarabic.items import ArticleItem
+from rtarabic.middlewares import record_blocked
 
 logger = logging.getLogger(__name__)
 
@@ -423,12 +424,7 @@ class RtarabicSpider(scrapy.Spider):
             stats.inc_value("rtarabic/nonarticle")
             return
         if problem == "interstitial":
-            blocked = getattr(self, "blocked", None)
-            if blocked is None:
-                from rtarabic.middlewares import BlockedPages
-
-                blocked = self.blocked = BlockedPages(stats)
-            blocked.record("ddos_guard", response.status, response.url)
+            record_blocked(stats, "ddos_guard", response.status, response.url)
             return
         if problem == "truncated":
             retry = self.retry_truncated(response)
