@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 class Command(ScrapyCrawlCommand):
     def short_desc(self) -> str:
-        return "Run a spider; the exit status reports the run's health (0, 1, 3, 4)"
+        return "Run a spider; the exit status reports the run's health (0, 1, 2, 3, 4)"
 
     def run(self, args, opts) -> None:
         if len(args) != 1:
