@@ -59,7 +59,6 @@ _TAG_PATH = re.compile(r"^/tags/(?P<slug>[^/]+)/?$")
 _SECTION_PATH = re.compile(r"^/(?P<section>[a-z_]+)/?$")
 _RSS_PATH = re.compile(r"^/rss(?:/[a-z_]+)?/?$")
 _SITEMAP_PATH = re.compile(r"^/sitemap[0-9_a-z]*\.xml$")
-_NEWS_ID_PATH = re.compile(r"^/news/(?P<id>[0-9]+)/?$")
 _FOLLOWABLE_SCHEMES = frozenset({"http", "https", ""})
 _PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 

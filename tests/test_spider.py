@@ -12,7 +12,7 @@ from rtarabic.spiders import rtarabic as spider_module
 from rtarabic.text import content_hash, word_count
 from tests.crawling import ROOT, crawl_command, crawl_env, run_crawl
 from tests.replica.generator import Site
-from tests.replica.server import running
+from tests.replica.server import ReplicaHandler, running
 
 # The reference site the spider's contracts name (see RtarabicSpider's docstring).
 REFERENCE = {"articles": 300, "seed": 1, "now": "2026-12-01T09:00:00+00:00"}
@@ -124,6 +124,29 @@ def test_urls_file_fetches_exactly_those(reference, tmp_path):
     assert result.stat("rtarabic/requests/listing") == 0
     assert result.stat("rtarabic/requests/feed") == 0
     assert result.stat("downloader/request_count") == 4  # robots.txt + the three articles
+
+
+class CanonicalPagesDown(ReplicaHandler):
+    """Every canonical article page answers 503; the AMP copies still work."""
+
+    def article(self, article_id, amp, path, match):
+        if not amp:
+            return self.send(503, "<html><body><h1>503 Service Unavailable</h1></body></html>")
+        return super().article(article_id, amp, path, match)
+
+
+def test_an_article_whose_page_fails_is_read_from_its_amp_copy(tmp_path):
+    site = Site(articles=60, seed=4, now=REFERENCE["now"], faults=False)
+    news = next(i for i in site.article_ids() if site.truth(i)["section"] == "news")
+    chosen = [news, site.article_ids()[-1]]
+    with running(site, handler=CanonicalPagesDown):
+        urls = ",".join(site.url(i) for i in chosen)
+        result = run_crawl(site.base_url, tmp_path, "-a", f"urls={urls}", RETRY_TIMES=0)
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stat("rtarabic/fetch/failed/http_503") == 2
+    for item in result.items:
+        assert {k: item[k] for k in site.truth(item["id"])} == site.truth(item["id"])
+    assert sorted(result.ids) == sorted(chosen)
 
 
 @pytest.mark.slow

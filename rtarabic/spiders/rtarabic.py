@@ -454,8 +454,9 @@ class RtarabicSpider(scrapy.Spider):
         status = failure.value.response.status if failure.check(HttpError) else None
         reason = f"http_{status}" if status else type(failure.value).__name__
         stats.inc_value(f"rtarabic/fetch/failed/{reason}")
-        if status and status >= 500 and not request.meta.get("amp") \
-                and grammar.page_kind(request.url, self.base_url) == "article" and "/news/" not in request.url:
+        parts = grammar.article_parts(request.url, self.base_url)
+        # The id-only form (/news/<id>, slug None) is a redirect with no AMP copy of its own.
+        if status and status >= 500 and not request.meta.get("amp") and parts and parts[2] is not None:
             logger.info("%(url)s answered %(status)d; trying its AMP copy", {"url": request.url, "status": status})
             yield request.replace(url=grammar.amp_url(request.url), meta={**request.meta, "amp": True},
                                   dont_filter=True)
