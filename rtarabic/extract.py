@@ -32,7 +32,7 @@ from lxml import etree
 
 from rtarabic import layouts as L
 from rtarabic.dates import parse_arabic, parse_machine
-from rtarabic.text import PARAGRAPH_SEPARATOR, content_hash, normalize, word_count
+from rtarabic.text import PARAGRAPH_SEPARATOR, normalize, normalized_hash, normalized_word_count
 from rtarabic.urls import (
     DEFAULT_BASE_URL,
     NON_ARTICLE_AREAS,
@@ -55,6 +55,8 @@ _FURNITURE = re.compile(
 )
 # Labels that recommendation cards put before the other article's headline.
 _CARD_LABEL = re.compile(r"^(?:[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)|Read more)\s*[:：]?\s*")
+# Every label starts with one of these letters: other texts skip the substitution.
+_MAY_HAVE_LABEL = re.compile(r"^[إاR]").match
 # Quick screen before the URL grammar: an article link has /<section>/<digits> in it.
 _MAY_BE_ARTICLE = re.compile(r"/[a-z_]+/[0-9]")
 _UNFOLLOWED_SCHEMES = ("javascript:", "mailto:", "data:", "tel:")
@@ -209,6 +211,10 @@ def _absolute(href: str | None, page_url: str) -> str | None:
     return absolute if absolute.startswith(("http://", "https://")) else None
 
 
+#: The page's canonical link is resolved for its identity and again for its area: once is enough.
+_join = lru_cache(maxsize=64)(urljoin)
+
+
 def _path_area(url: str) -> str:
     segments = [s for s in urlsplit(url).path.split("/") if s]
     return segments[0] if segments else ""
@@ -220,6 +226,10 @@ def is_interstitial(raw: bytes, doc) -> bool:
     A cheap byte scan first; then the markers must be in the page's title or
     scripts, so an article that merely mentions DDoS-Guard is not taken for one.
     """
+    # Lower-cased, two scans cover the four hints (Arabic bytes make each scan slow).
+    lowered = raw.lower()
+    if b"ddos" not in lowered and b"checking your browser" not in lowered:
+        return False
     return any(hint in raw for hint in _INTERSTITIAL_HINTS) and (doc is None or bool(L.INTERSTITIAL(doc)))
 
 
@@ -245,8 +255,8 @@ def _identity(doc, url: str, base_url: str) -> tuple[str, int, str | None] | Non
     """``(section, id, slug)`` from the canonical link, og:url or amphtml link, else the fetched URL."""
     fetched = article_parts(url, base_url)
     for selector in L.CANONICAL_LINKS:
-        for href in selector(doc):
-            absolute = urljoin(url, href.strip())
+        for href in doc.cached(selector, selector):
+            absolute = _join(url, href.strip())
             parts = fetched if absolute == url else article_parts(absolute, base_url)
             if parts and parts[2] and (fetched is None or parts[1] == fetched[1]):
                 return parts
@@ -275,7 +285,7 @@ def _body(container, layout, page_url: str, page: L.Page | None = None) -> tuple
         elements.append(p)
         if next(p.iterdescendants("a"), None) is None:
             continue  # no link: spare the XPath call
-        for a in L.PARAGRAPH_LINKS(p):
+        for a in L.PARAGRAPH_LINKS(p, page):
             link = _absolute(a.get("href"), page_url)
             if link and link not in links:
                 links.append(link)
@@ -338,25 +348,36 @@ def _linked_article(href: str, base_url: str) -> tuple[str, int, str | None] | N
     return article_parts(href, base_url) if _MAY_BE_ARTICLE.search(href) else None
 
 
+def _card_headline(a, page: L.Page) -> str:
+    """A card's headline: its first title element with text (without the card's label), else its
+    own text."""
+    for selector in L.CARD_TITLES:
+        for node in selector(a, page):
+            text = normalize("".join(L.VISIBLE_TEXT(node, page)))
+            if text:
+                text = _CARD_LABEL.sub("", text) if _MAY_HAVE_LABEL(text) else text
+                if text:
+                    return text
+    text = normalize("".join(L.VISIBLE_TEXT(a, page)))
+    return _CARD_LABEL.sub("", text) if text and _MAY_HAVE_LABEL(text) else text
+
+
 def _headlines(doc, own_id: int | None, own_paragraphs: list, base_url: str) -> list[str]:
     """Texts of links to other articles (and story cards) outside the article's own paragraphs."""
     own_links = {a for p in own_paragraphs for a in p.iter("a")}
+    is_story = L.STORY_LINK.on(doc)
     found, seen = [], set()
     for a in L.ALL_LINKS(doc):
+        parts = _linked_article(a.get("href", ""), base_url)
+        if parts is None:
+            if not is_story(a):
+                continue
+        elif parts[1] == own_id:
+            continue
         if a in own_links:
             continue
-        parts = _linked_article(a.get("href", ""), base_url)
-        if parts is None and not L.STORY_LINK(a, doc):
-            continue
-        if parts is not None and parts[1] == own_id:
-            continue
-        if len(a):
-            # A card's title element holds the headline without the card's label.
-            nodes = chained((node for selector in L.CARD_TITLES for node in selector(a, doc)), (a,))
-            texts = (_CARD_LABEL.sub("", normalize("".join(L.VISIBLE_TEXT(node, doc)))) for node in nodes)
-            text = next(filter(None, texts), "")
-        else:
-            text = normalize(a.text)
+        # A card's title element holds the headline without the card's label.
+        text = _card_headline(a, doc) if len(a) else normalize(a.text)
         if text and text not in seen:
             seen.add(text)
             found.append(text)
@@ -383,13 +404,13 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
     doc = L.Page(doc)
 
     identity = _identity(doc, url, base_url)
-    canonical = L.CANONICAL_LINKS[0](doc)
+    canonical = doc.cached(L.CANONICAL_LINKS[0], L.CANONICAL_LINKS[0])
     og_type = (L.OG_TYPE(doc) or [""])[0].strip().lower()
     if (
         identity is None
         or _path_area(url) in NON_ARTICLE_AREAS
-        or (canonical and is_site_host(urlsplit(urljoin(url, canonical[0])).netloc, base_url)
-            and _path_area(urljoin(url, canonical[0])) in NON_ARTICLE_AREAS)
+        or (canonical and is_site_host(urlsplit(_join(url, canonical[0])).netloc, base_url)
+            and _path_area(_join(url, canonical[0])) in NON_ARTICLE_AREAS)
         or og_type.startswith(_NON_ARTICLE_OG_TYPES)
     ):
         return Extraction(None, problem="not-article")
@@ -470,9 +491,10 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
         "tags": tags,
         "image": image,
         "links": links,
-        "word_count": word_count(summary, body),
+        # Every text here is normalised already: no need to normalise again.
+        "word_count": normalized_word_count(summary, body),
         "language": "ar",
-        "content_hash": content_hash(title, body),
+        "content_hash": normalized_hash(title or "", body),
     }
     missing = [name for name in REQUIRED_FIELDS + OPTIONAL_FIELDS if not article[name]]
     return Extraction(

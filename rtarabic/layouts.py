@@ -16,7 +16,6 @@ than an ``if`` in the extraction code.
 """
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from cssselect import HTMLTranslator
@@ -31,51 +30,90 @@ from lxml import etree
 
 # XPath's normalize-space() splits a class attribute on these four characters only.
 _CLASS_TOKEN = re.compile(r"[^ \t\r\n]+")
-# Page.with_class_part's memo: parts -> {class name: contains one of the parts}.
-_NAME_HAS_PART: dict[tuple, dict[str, bool]] = {}
+# Every ``parts`` tuple a selector asks Page.with_class_part about (registered when the
+# selector is made), and the memo: class name -> the registered tuples it answers.
+_CLASS_PARTS: list[tuple[str, ...]] = []
+_NAME_PARTS: dict[str, tuple] = {}
+
+
+def _register_class_parts(parts: tuple[str, ...]) -> None:
+    if parts and parts not in _CLASS_PARTS:
+        _CLASS_PARTS.append(parts)
+        _NAME_PARTS.clear()
+
+
+def _index_class_parts(by_class: dict) -> dict:
+    if len(_NAME_PARTS) > 50_000:
+        _NAME_PARTS.clear()
+    index: dict[tuple, list] = {parts: [] for parts in _CLASS_PARTS}
+    for name, elements in by_class.items():
+        hits = _NAME_PARTS.get(name)
+        if hits is None:
+            hits = _NAME_PARTS[name] = tuple(p for p in _CLASS_PARTS if any(part in name for part in p))
+        for parts in hits:
+            index[parts] += elements
+    return index
+
+
+def _with_class_part(by_class: dict, parts: tuple[str, ...]) -> list:
+    return [e for name, elements in by_class.items() if any(part in name for part in parts) for e in elements]
+
+
+class _TagIndex(dict):
+    """The page's elements by tag in document order, each list made on first use (lxml filters
+    by tag in C)."""
+
+    __slots__ = ("root",)
+
+    def __init__(self, root):
+        super().__init__()
+        self.root = root
+
+    def get(self, tag, default=None):
+        found = dict.get(self, tag)
+        if found is None:
+            found = self[tag] = list(self.root.iter(tag))
+        return found if found else default
 
 
 class Page:
     """A parsed page: its root element, its elements by class and by tag, its head meta values."""
 
-    __slots__ = ("root", "by_class", "by_tag", "_meta", "_position", "_cache")
+    __slots__ = ("root", "by_class", "by_tag", "_meta", "_position", "_cache", "_parts")
 
     def __init__(self, root):
         self.root = root
-        by_class: dict[str, list] = defaultdict(list)
-        by_tag: dict[str, list] = defaultdict(list)
+        by_class: dict[str, list] = {}
         for element in root.iter(etree.Element):  # document order
-            by_tag[element.tag].append(element)
             classes = element.get("class")
             if classes:
                 # Printable ASCII has no whitespace but the space, so split() splits as XPath does.
                 if classes.isascii() and classes.isprintable():
                     if " " not in classes:
-                        by_class[classes].append(element)  # the usual single class name
+                        found = by_class.get(classes)  # the usual single class name
+                        if found is None:
+                            by_class[classes] = [element]
+                        else:
+                            found.append(element)
                         continue
                     names = classes.split()
                 else:
                     names = _CLASS_TOKEN.findall(classes)
                 for name in names if len(names) < 2 else dict.fromkeys(names):
-                    by_class[name].append(element)
-        self.by_class, self.by_tag, self._meta, self._position = by_class, by_tag, None, None
+                    by_class.setdefault(name, []).append(element)
+        self.by_class, self.by_tag, self._meta, self._position = by_class, _TagIndex(root), None, None
+        self._parts: dict | None = None
         self._cache: dict = {}
 
     def with_class_part(self, parts: tuple[str, ...]) -> list:
         """Elements whose class attribute contains one of ``parts`` (which have no spaces): exactly
-        those with a class name containing one. Whether a name does is memoised across pages,
-        since templates reuse their class names."""
-        memo = _NAME_HAS_PART.setdefault(parts, {})
-        if len(memo) > 50_000:
-            memo.clear()
-        found = []
-        for name, elements in self.by_class.items():
-            hit = memo.get(name)
-            if hit is None:
-                hit = memo[name] = any(part in name for part in parts)
-            if hit:
-                found += elements
-        return found
+        those with a class name containing one, in no particular order. One pass over the page's
+        class names answers every registered ``parts`` at once; which parts a name contains is
+        memoised across pages, since templates reuse their class names."""
+        if self._parts is None:
+            self._parts = _index_class_parts(self.by_class)
+        found = self._parts.get(parts)
+        return list(found) if found is not None else _with_class_part(self.by_class, parts)
 
     def cached(self, key, compute):
         """``compute(page)``, once per page and ``key``."""
@@ -171,6 +209,21 @@ def _matches(element, compound) -> bool:
     return True
 
 
+def _test(compound, known_class: str | None = None, tag_known: bool = False):
+    """``_matches`` for candidates known to have ``known_class`` (or the tag), or None when
+    every candidate matches."""
+    tag, classes, attributes = compound
+    tag = None if tag_known else tag
+    classes = tuple(c for c in classes if c != known_class)
+    if not (tag or classes or attributes):
+        return None
+    if not (tag or classes) and len(attributes) == 1 and attributes[0][1] is None:
+        name = attributes[0][0]
+        return lambda element: element.get(name) is not None
+    rest = (tag, classes, attributes)
+    return lambda element: _matches(element, rest)
+
+
 class CssSelector:
     """A CSS selector (tags, classes, attributes, descendant and child combinators, groups).
 
@@ -187,35 +240,45 @@ class CssSelector:
 
     @staticmethod
     def _steps(group: str) -> tuple:
+        """``(combinator, compound, test)`` per step (see ``_test``); the first step's test is a
+        dict by the class whose index list gives the candidates (None: the tag's or all)."""
         steps, combinator = [], " "
         for token in group.replace(">", " > ").split():
             if token == ">":
                 combinator = ">"
                 continue
-            steps.append((combinator, _compound(token)))
+            compound = _compound(token)
+            if steps:
+                test = _test(compound, tag_known=True)
+            else:
+                tag, classes, _ = compound
+                test = {c: _test(compound, known_class=c) for c in classes} or {
+                    None: _test(compound, tag_known=bool(tag))}
+            steps.append((combinator, compound, test))
             combinator = " "
         return tuple(steps)
 
     def _select(self, page: Page, steps) -> list:
         """Left to right: the first step from the index, each next one among the found elements'
         children or descendants; re-sorted only when nested contexts could repeat or reorder."""
-        combinator, compound = steps[0]
+        combinator, compound, tests = steps[0]
         tag, classes, _ = compound
         if classes:
-            pool = min((page.by_class.get(c, ()) for c in classes), key=len)
-        elif tag:
-            pool = page.by_tag.get(tag, ())
+            by_class = page.by_class
+            known = classes[0] if len(classes) == 1 else min(classes, key=lambda c: len(by_class.get(c, ())))
+            pool, test = by_class.get(known, ()), tests[known]
         else:
-            pool = page.root.iter(etree.Element)
-        found = [e for e in pool if _matches(e, compound)]
-        for combinator, compound in steps[1:]:
+            pool = page.by_tag.get(tag, ()) if tag else page.root.iter(etree.Element)
+            test = tests[None]
+        found = list(pool) if test is None else [e for e in pool if test(e)]
+        for combinator, compound, test in steps[1:]:
             if not found:
                 break
             tag = compound[0] or etree.Element
             following = []
             for context in found:
                 pool = context.iterchildren(tag) if combinator == ">" else context.iterdescendants(tag)
-                following.extend(e for e in pool if _matches(e, compound))
+                following.extend(pool if test is None else filter(test, pool))
             if len(found) > 1 and following:
                 following = sorted(dict.fromkeys(following), key=page.position().__getitem__)
             found = following
@@ -265,6 +328,7 @@ class TextSelector:
         #: or with a tag of ``tag_class_parts`` whose class contains one of its parts.
         self.tags, self.class_parts = frozenset(tags), tuple(class_parts)
         self.tag_class_parts = dict(tag_class_parts or {})
+        _register_class_parts(self.class_parts)
 
     def skips(self, element) -> bool:
         tag = element.tag
@@ -335,6 +399,7 @@ class ClassPartSelector:
 
     def __init__(self, *parts: str):
         self.parts = parts
+        _register_class_parts(parts)
 
     def __call__(self, element, page: Page | None = None) -> list:
         if page is not None:
@@ -356,14 +421,16 @@ class LinkTest:
     """True for a link whose href contains one of ``href_parts`` or that sits inside an element
     whose class attribute contains one of ``ancestor_class_parts``."""
 
-    __slots__ = ("href_parts", "ancestor_class_parts")
+    __slots__ = ("href_parts", "ancestor_class_parts", "_href")
 
     def __init__(self, href_parts=(), ancestor_class_parts=()):
         self.href_parts, self.ancestor_class_parts = tuple(href_parts), tuple(ancestor_class_parts)
+        self._href = re.compile("|".join(map(re.escape, self.href_parts))).search if self.href_parts else None
+        _register_class_parts(self.ancestor_class_parts)
 
     def __call__(self, link, page: Page | None = None) -> bool:
         href = link.get("href")
-        if href is not None and any(part in href for part in self.href_parts):
+        if href is not None and self._href is not None and self._href(href):
             return True
         if page is not None:
             return link in page.cached(self, self._links_inside)
@@ -373,11 +440,114 @@ class LinkTest:
                 return True
         return False
 
+    def on(self, page: Page):
+        """This test bound to ``page``: ``test.on(page)(link) == test(link, page)``."""
+        inside, href_test = page.cached(self, self._links_inside), self._href
+
+        def test(link) -> bool:
+            if href_test is not None:
+                href = link.get("href")
+                if href is not None and href_test(href):
+                    return True
+            return link in inside
+
+        return test
+
     def _links_inside(self, page: Page) -> set:
         # A class attribute contains a part (which has no spaces) exactly when one of its
         # class names does, so the index's names find every such element.
         containers = page.with_class_part(self.ancestor_class_parts)
+        if len(containers) > 1:
+            # A container nested straight in another adds no link of its own.
+            outer = set(containers)
+            containers = [c for c in containers if c.getparent() not in outer]
         return {link for container in containers for link in container.iterdescendants("a")}
+
+
+class LinksSelector:
+    """``.//a[@href][not(ancestor::*[contains(@class, part)] or ancestor::tag[contains(@class,
+    part)])]``: an element's links outside every element whose class attribute contains one of
+    ``class_parts`` (or, for a tag of ``tag_class_parts``, one of its parts)."""
+
+    __slots__ = ("class_parts", "tag_class_parts")
+
+    def __init__(self, class_parts=(), tag_class_parts=None):
+        self.class_parts, self.tag_class_parts = tuple(class_parts), dict(tag_class_parts or {})
+        _register_class_parts(self.class_parts)
+
+    def _excluded(self, element) -> bool:
+        classes = element.get("class")
+        return bool(classes) and (any(part in classes for part in self.class_parts) or any(
+            part in classes for part in self.tag_class_parts.get(element.tag, ())))
+
+    def __call__(self, element, page: Page | None = None) -> list:
+        links = [a for a in element.iterdescendants("a") if a.get("href") is not None]
+        if not links:
+            return links
+        if page is not None:
+            inside = page.cached(self, self._links_inside)
+            return [a for a in links if a not in inside]
+        return [a for a in links if not any(self._excluded(e) for e in a.iterancestors())]
+
+    def _links_inside(self, page: Page) -> set:
+        containers = page.with_class_part(self.class_parts) if self.class_parts else []
+        containers += [e for tag in self.tag_class_parts for e in page.by_tag.get(tag, ()) if self._excluded(e)]
+        return {a for container in containers for a in container.iterdescendants("a")}
+
+
+class ChildrenSelector:
+    """``./tag[...]``: an element's children with ``tag`` whose class attribute has none of the
+    class names ``without_classes`` and contains none of ``without_class_parts``."""
+
+    __slots__ = ("tag", "without_classes", "without_class_parts")
+
+    def __init__(self, tag: str, without_classes=(), without_class_parts=()):
+        self.tag, self.without_classes = tag, tuple(without_classes)
+        self.without_class_parts = tuple(without_class_parts)
+
+    def _kept(self, element) -> bool:
+        classes = element.get("class")
+        if not classes:
+            return True
+        if any(part in classes for part in self.without_class_parts):
+            return False
+        return not any(name in self.without_classes for name in _CLASS_TOKEN.findall(classes))
+
+    def __call__(self, context) -> list:
+        return [e for e in _root(context).iterchildren(self.tag) if self._kept(e)]
+
+
+class DocumentTest:
+    """True for a document whose root ``<html>`` has one of ``html_attributes`` or that has a
+    ``<script>`` whose src contains one of ``script_src_parts``."""
+
+    __slots__ = ("html_attributes", "script_src_parts")
+
+    def __init__(self, html_attributes=(), script_src_parts=()):
+        self.html_attributes, self.script_src_parts = tuple(html_attributes), tuple(script_src_parts)
+
+    def __call__(self, context) -> bool:
+        root = _root(context)
+        if root.tag == "html" and any(root.get(name) is not None for name in self.html_attributes):
+            return True
+        scripts = context.by_tag.get("script", ()) if type(context) is Page else root.iter("script")
+        return any(any(part in (script.get("src") or "") for part in self.script_src_parts) for script in scripts)
+
+
+class AttributeSelector:
+    """The values of ``attribute`` on the elements a CSS selector finds (those that have it)."""
+
+    __slots__ = ("css", "attribute")
+
+    def __init__(self, expression: str, attribute: str):
+        self.css, self.attribute = CssSelector(expression), attribute
+
+    def __call__(self, context) -> list[str]:
+        values = (element.get(self.attribute) for element in self.css(context))
+        return [value for value in values if value is not None]
+
+    def __repr__(self):
+        return f"attribute({self.css.expression!r}, {self.attribute!r})"
 
 
 _TRANSLATOR = HTMLTranslator()
@@ -407,21 +577,23 @@ def meta(name: str) -> MetaSelector:
     return MetaSelector(name)
 
 
+def attribute(expression: str, name: str) -> AttributeSelector:
+    """The ``name`` attribute's values on the elements the CSS ``expression`` finds."""
+    return AttributeSelector(expression, name)
+
+
 def has(*expressions: str) -> HasSelector:
     """A boolean selector: true when every CSS ``expressions`` matches somewhere in the page."""
     return HasSelector(*expressions)
 
 
-Selector = CssSelector | XPathSelector | MetaSelector
+Selector = CssSelector | XPathSelector | MetaSelector | AttributeSelector | ChildrenSelector | DocumentTest
 Chain = tuple[Selector, ...]
 
 # Paragraph children of a body container that are not prose: the lead (it is the
 # summary) and recommendation or embed wrappers that some templates render as <p>.
-_OWN_PARAGRAPHS = xpath(
-    "./p[not(contains(concat(' ', normalize-space(@class), ' '), ' intro '))"
-    " and not(contains(@class, 'read-more')) and not(contains(@class, 'crosslinks'))"
-    " and not(contains(@class, 'rtcode')) and not(contains(@class, 'caption'))"
-    " and not(contains(@class, 'copyright'))]"
+_OWN_PARAGRAPHS = ChildrenSelector(
+    "p", without_classes=("intro",), without_class_parts=("read-more", "crosslinks", "rtcode", "caption", "copyright")
 )
 
 
@@ -461,9 +633,9 @@ class Layout:
 
 #: Machine-readable dates common to every generation, tried after JSON-LD.
 _PUBLISHED_META = (meta("published_time_telegram"), meta("publish-date"), meta("article:published_time"),
-                   meta("mediator_published_time"), xpath("//time[@itemprop='datePublished']/@datetime"))
+                   meta("mediator_published_time"), attribute("time[itemprop=datePublished]", "datetime"))
 _MODIFIED_META = (meta("article:modified_time"), meta("modified-date"), meta("og:updated_time"),
-                  xpath("//time[@itemprop='dateModified']/@datetime"))
+                  attribute("time[itemprop=dateModified]", "datetime"))
 
 # Cover picture of the 2019-2025 templates: lazy-loaded <img data-src> with a
 # <noscript><img src> copy for clients without JavaScript.
@@ -540,7 +712,7 @@ AMP = Layout(
     name="amp",
     seen="AMP copies (<article>/amp), 2019-2025",
     # <html amp> or <html ⚡>; some AMP pages are recognisable only by the AMP runtime.
-    detect=xpath("boolean(/html[@amp or @*[name()='⚡']] or //script[contains(@src, 'cdn.ampproject.org')])"),
+    detect=DocumentTest(html_attributes=("amp", "⚡"), script_src_parts=("cdn.ampproject.org",)),
     title=(css("h1.heading"), css("h1")),
     summary=(css("div.js-mediator-article > p.intro"), css("p.intro"), css(".article__summary")),
     body=(css("div.js-mediator-article"), css("div.text"), css(".article__text")),
@@ -623,10 +795,10 @@ PARAGRAPH_TEXT = TextSelector(
 )
 #: Text of any element except what browsers never render (scripts, styles, templates).
 VISIBLE_TEXT = TextSelector(tags=("script", "style", "template"))
-PARAGRAPH_LINKS = xpath(
-    ".//a[@href][not(ancestor::*[contains(@class, 'read-more') or contains(@class, 'crosslinks')"
-    " or contains(@class, 'rtcode') or contains(@class, 'AllEmbed')]"
-    " or ancestor::blockquote[contains(@class, 'twitter-tweet')])]"
+#: Links of a paragraph outside the recommendation cards, embeds and tweets nested in it.
+PARAGRAPH_LINKS = LinksSelector(
+    class_parts=("read-more", "crosslinks", "rtcode", "AllEmbed"),
+    tag_class_parts={"blockquote": ("twitter-tweet",)},
 )
 
 #: Anti-bot interstitial (DDoS-Guard's JavaScript check) markers.

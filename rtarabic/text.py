@@ -64,8 +64,17 @@ def content_hash(title: str | None, body: str | None) -> str:
     Two copies of an article hash alike whatever their whitespace or invisible
     characters; any change of a word changes the hash.
     """
-    text = normalize(title) + "\n" + normalize_body(body)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return normalized_hash(normalize(title), normalize_body(body))
+
+
+def normalized_hash(title: str, body: str) -> str:
+    """``content_hash`` of a title and a body that are normalised already (as extraction makes
+    them: ``normalize(title) == title`` and ``normalize_body(body) == body``).
+
+    >>> normalized_hash("أ", "ب") == content_hash(" أ ", "ب\u200b")
+    True
+    """
+    return hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()
 
 
 def word_count(*texts: str | None) -> int:
@@ -75,3 +84,13 @@ def word_count(*texts: str | None) -> int:
     5
     """
     return sum(len(_visible(t).split()) for t in texts if t)
+
+
+def normalized_word_count(*texts: str | None) -> int:
+    """``word_count`` of texts that are normalised already (lines by ``normalize``, bodies by
+    ``normalize_body``): their words are separated by one space or one paragraph separator.
+
+    >>> normalized_word_count("قال الرئيس", None, "إن\\n\\nالمحادثة بناءة")
+    5
+    """
+    return sum(t.count(" ") + t.count(PARAGRAPH_SEPARATOR) + 1 for t in texts if t)
