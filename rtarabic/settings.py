@@ -34,7 +34,8 @@ RTARABIC_CONTACT = "https://github.com/rtarabic/rtarabic"
 
 # --- Politeness (the live site) -------------------------------------------------
 
-USER_AGENT = f"rtarabic/1.0 (news archiver; +{RTARABIC_CONTACT})"
+# USER_AGENT is "rtarabic/<version> (news archiver; +<RTARABIC_CONTACT>)", set by the
+# rtarabic.useragent.ContactUserAgent add-on (below) so that -s RTARABIC_CONTACT reaches it.
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1
@@ -161,7 +162,7 @@ FEED_EXPORT_FIELDS = EXPORT_FIELDS
 # Derives FEEDS from RTARABIC_DB and RTARABIC_JSONL after -s overrides (an empty
 # value leaves that feed out); -o/-O or FEEDS replace these defaults. Overwriting
 # the archive (-O sqlite:...) is refused: it only grows, by upserts per article id.
-ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0}
+ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0, "rtarabic.useragent.ContactUserAgent": 0}
 
 # Articles written per archive transaction, and the longest an article waits in
 # memory before its batch is written (so Datasette sees a slow crawl's articles).

@@ -126,6 +126,20 @@ def test_urls_file_fetches_exactly_those(reference, tmp_path):
     assert result.stat("downloader/request_count") == 4  # robots.txt + the three articles
 
 
+def test_the_site_sees_a_user_agent_naming_the_contact(tmp_path):
+    site = Site(articles=20, seed=4, now=REFERENCE["now"], faults=False)
+    with running(site) as server:
+        article = f"urls={site.url(site.article_ids()[-1])}"
+        result = run_crawl(site.base_url, tmp_path, "-a", article, RTARABIC_CONTACT="mailto:archive@example.org")
+        seen = server.stats()["user_agents"]
+        server.reset_stats()
+        explicit = run_crawl(site.base_url, tmp_path, "-a", article, USER_AGENT="custom-agent/2")
+        seen_explicit = server.stats()["user_agents"]
+    assert (result.returncode, explicit.returncode) == (0, 0), result.log[-3000:]
+    assert list(seen) == ["rtarabic/1.0 (news archiver; +mailto:archive@example.org)"]
+    assert list(seen_explicit) == ["custom-agent/2"]  # an explicit USER_AGENT wins
+
+
 class CanonicalPagesDown(ReplicaHandler):
     """Every canonical article page answers 503; the AMP copies still work."""
 

@@ -11,7 +11,7 @@ Control endpoints (GET or POST, JSON answers; robots.txt disallows them):
 - ``/_replica/drift?on=1|0``     serve article pages in an unknown redesign
 - ``/_replica/block?on=1|0``     answer every article page with the DDoS-Guard 403
 - ``/_replica/gone?on=1|0``      answer every article page 410 Gone (listings still show them)
-- ``/_replica/stats``            {"total", "by_kind": {...}, "by_path": {...}}
+- ``/_replica/stats``            {"total", "by_kind": {...}, "by_path": {...}, "user_agents": {...}}
 - ``/_replica/reset-stats``      zero the counters (and re-arm the 500-once faults)
 - ``/_replica/truth.json``       the whole truth (``Site.truth_document()``)
 - ``/_replica/truth?id=ID``      one article's truth + "replica" details
@@ -68,6 +68,7 @@ class ReplicaServer(ThreadingHTTPServer):
         self.stats_lock = threading.Lock()
         self.by_kind: Counter = Counter()
         self.by_path: Counter = Counter()
+        self.user_agents: Counter = Counter()
         self.failed_once: set[int] = set()
 
     @property
@@ -83,7 +84,7 @@ class ReplicaServer(ThreadingHTTPServer):
     def stats(self) -> dict:
         with self.stats_lock:
             return {"total": sum(self.by_kind.values()), "by_kind": dict(self.by_kind), "by_path": dict(self.by_path),
-                    "injected": dict(self.injected)}
+                    "injected": dict(self.injected), "user_agents": dict(self.user_agents)}
 
     def draw_fault(self, path: str, kinds: tuple[str, ...]) -> str | None:
         """The rate-based fault of this request of ``path`` among ``kinds``, or None (and count it)."""
@@ -105,6 +106,7 @@ class ReplicaServer(ThreadingHTTPServer):
         with self.stats_lock:
             self.by_kind.clear()
             self.by_path.clear()
+            self.user_agents.clear()
             self.failed_once.clear()
             self.injected.clear()
 
@@ -183,6 +185,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
     def route(self, path: str, raw_path: str) -> None:
         site = self.server.site
         count = self.server.count
+        with self.server.stats_lock:
+            self.server.user_agents[self.headers.get("User-Agent", "")] += 1
         if path == "/":
             count("other", raw_path)
             return self.send(200, pages.home_page(site))
