@@ -317,6 +317,61 @@ def open_existing(path: str | Path | None) -> Iterator[Archive | None]:
         archive.close()
 
 
+class ArchiveLookup:
+    """Read-only questions to the archive file, answered by indexed queries instead of loading it.
+
+    A run asks this rather than holding every archived id or content hash in memory (the archive
+    grows to a million articles). It has its own connection: in WAL mode it sees the rows another
+    connection (the feed storage, in the same process) has committed, not those still pending.
+
+    Example::
+
+        lookup = ArchiveLookup("output/rtarabic.db")
+        lookup.is_known(1500000), lookup.id_for_hash("9f86d0...")  # (True, 1499990)
+
+    :param path: an existing archive file whose schema is in place (``Archive`` ensures it)
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.conn = connect(self.path)
+        self.conn.execute("PRAGMA query_only = ON")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _one(self, sql: str, params: tuple):
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def is_known(self, article_id: int) -> bool:
+        """Whether ``article_id`` is archived, or recorded as an alias (kind ``id``) of an archived article."""
+        if self._one("select 1 from articles where id = ?", (article_id,)) is not None:
+            return True
+        return self._one("select 1 from aliases where alias = ? and kind = 'id'", (str(article_id),)) is not None
+
+    def id_for_hash(self, digest: str) -> int | None:
+        """The id of an archived article whose current ``content_hash`` is ``digest`` (the highest such id)."""
+        return self._one("select id from articles where content_hash = ? order by id desc limit 1", (digest,))
+
+    def hash_for_id(self, article_id: int) -> str | None:
+        """The archived ``content_hash`` of ``article_id``, None when it is not archived."""
+        return self._one("select content_hash from articles where id = ?", (article_id,))
+
+
+def open_lookup(path: str | Path | None) -> ArchiveLookup | None:
+    """An ``ArchiveLookup`` over the archive at ``path`` (close it when done); None when there is no such file.
+
+    Brings the file's schema (its indexes) up to date first.
+
+    :param path: the SQLite file, or None/"" for no archive
+    """
+    with open_existing(path) as archive:
+        if archive is None:
+            return None
+    return ArchiveLookup(path)
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     """Create every archive table and index that ``db`` lacks (idempotent)."""
     with db.atomic():
@@ -355,6 +410,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for table, columns in (
             ("articles", ["published"]),
             ("articles", ["section"]),
+            ("articles", ["content_hash"]),
             ("article_tags", ["tag_slug"]),
             ("revisions", ["article_id"]),
             ("aliases", ["article_id"]),

@@ -183,7 +183,8 @@ class SiteOffsiteMiddleware(OffsiteMiddleware):
     """Scrapy's OffsiteMiddleware, also requiring the base URL's scheme and port (``urls.is_fetchable``).
 
     It filters redirects too: Scrapy sends every redirected request through the downloader
-    middlewares again.
+    middlewares again. Unlike Scrapy's, it filters ``dont_filter`` requests as well on their way to
+    the downloader (only the ``allow_offsite`` meta key lets a request leave the site).
     """
 
     @classmethod
@@ -194,3 +195,17 @@ class SiteOffsiteMiddleware(OffsiteMiddleware):
 
     def should_follow(self, request, spider):
         return super().should_follow(request, spider) and urls.is_fetchable(request.url, self.base_url)
+
+    def request_scheduled(self, request, spider=None):
+        # Scrapy's own check when a request is scheduled, before RebaseMiddleware: ``scrapy check``
+        # schedules its contract requests (dont_filter) for live URLs that are rebased later.
+        super().process_request(request)
+
+    def process_request(self, request, spider=None):
+        # On the way to the downloader (after RebaseMiddleware), Scrapy lets dont_filter requests go
+        # anywhere. Ours set it only to skip the dupefilter (article requests, deduplicated by id in
+        # the spider; retries; AMP fallbacks), and a redirect inherits it: they stay on the site too.
+        # Only ``allow_offsite`` lets a request out.
+        if request.dont_filter and not request.meta.get("allow_offsite"):
+            request = request.replace(dont_filter=False)
+        return super().process_request(request)

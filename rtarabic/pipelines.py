@@ -53,27 +53,53 @@ def exported(article: dict) -> dict:
     return {name: article.get(name) for name in EXPORT_FIELDS}
 
 
+def _hash_key(digest: str) -> bytes | str:
+    """A content hash as a dict key: its bytes when it is hex (half the memory), else the text."""
+    try:
+        return bytes.fromhex(digest)
+    except ValueError:
+        return digest
+
+
 class Deduplicator:
-    """Remembers article ids and content hashes seen in a run (and, optionally, in the archive).
+    """Remembers article ids and content hashes seen in a run, and asks the archive about older ones.
 
     >>> d = Deduplicator({"h0": 7})
     >>> d.check(1, "h1"), d.check(1, "h1"), d.check(2, "h1"), d.check(3, "h0")
     ((None, None), ('duplicate', 1), ('republished', 1), ('republished', 7))
+
+    :param known_hashes: ``content_hash -> id`` known before the run (besides the archive)
+    :param archive: an ``rtarabic.archive.ArchiveLookup``, asked for hashes this run has not seen
     """
 
-    def __init__(self, known_hashes: dict[str, int] | None = None):
+    def __init__(self, known_hashes: dict[str, int] | None = None, archive=None):
         self.ids: set[int] = set()
-        self.hashes: dict[str, int] = dict(known_hashes or {})
+        self.archive = archive
+        # This run's hashes (and the archived ones passed in), compact keys. The archive answers
+        # for the rest; items not yet committed by the feed storage are found here.
+        self.hashes: dict[bytes | str, int] = {_hash_key(h): i for h, i in (known_hashes or {}).items()}
+
+    def _kept_id(self, digest: str) -> int | None:
+        kept = self.hashes.get(_hash_key(digest))
+        if kept is None and self.archive is not None:
+            kept = self.archive.id_for_hash(digest)
+        return kept
 
     def check(self, article_id: int, digest: str) -> tuple[str | None, int | None]:
         """``(verdict, kept_id)``: verdict None (new, now remembered), "duplicate" or "republished"."""
         if article_id in self.ids:
             return "duplicate", article_id
-        kept = self.hashes.get(digest)
+        kept = self._kept_id(digest)
         if kept is not None and kept != article_id:
             return "republished", kept
+        if self.archive is not None:
+            # An archived article whose text changed: its stored hash leaves the archive when this
+            # version is written, yet a copy of the old text is still a republication of it.
+            archived = self.archive.hash_for_id(article_id)
+            if archived is not None and archived != digest:
+                self.hashes.setdefault(_hash_key(archived), article_id)
         self.ids.add(article_id)
-        self.hashes.setdefault(digest, article_id)
+        self.hashes.setdefault(_hash_key(digest), article_id)
         return None, None
 
 
@@ -147,14 +173,15 @@ class ValidatePipeline(CrawlerPipeline):
 class DeduplicatePipeline(CrawlerPipeline):
     """One item per article id per run; the same text under a new id is kept once, the other id an alias.
 
-    At open it reads the archive's content hashes (``RTARABIC_DB``, when the file exists), so a
-    republished copy of an archived article is caught too.
+    It asks the archive (``RTARABIC_DB``, when the file exists at open) for hashes this run has not
+    seen, so a republished copy of an archived article is caught too.
     """
 
     def __init__(self, crawler):
         super().__init__(crawler)
         self.db_path = crawler.settings.get("RTARABIC_DB")
         self.dedup = Deduplicator()
+        self.lookup = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -163,17 +190,17 @@ class DeduplicatePipeline(CrawlerPipeline):
         return super().from_crawler(crawler)
 
     def open_spider(self):
-        self.dedup = Deduplicator(self._archived_hashes())
+        from rtarabic.archive import open_lookup
 
-    def _archived_hashes(self) -> dict[str, int]:
-        from rtarabic.archive import open_existing
+        self.lookup = open_lookup(self.db_path)
+        if self.lookup is not None:
+            logger.info("Deduplicating against the archive %(path)s", {"path": self.db_path})
+        self.dedup = Deduplicator(archive=self.lookup)
 
-        with open_existing(self.db_path) as archive:
-            if archive is None:
-                return {}
-            hashes = archive.known_hashes()
-        logger.info("Deduplicating against %(count)d archived articles", {"count": len(hashes)})
-        return hashes
+    def close_spider(self):
+        if self.lookup is not None:
+            self.lookup.close()
+            self.lookup = None
 
     def process_item(self, item):
         adapter = ItemAdapter(item)

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from rtarabic.archive import Archive
+from rtarabic.archive import Archive, ArchiveLookup, open_lookup
 from rtarabic.items import EXPORT_FIELDS, ArticleItem, schema_errors
 
 
@@ -186,6 +186,49 @@ def test_known_ids_include_ids_recorded_as_aliases(archive):
     archive.upsert_articles([article(1)], aliases=[(1, "1500000", "id"), (1, "https://arabic.rt.com/x/7-a/", "url")])
     assert archive.known_ids() == {1, 1500000}
     assert archive.recent_ids("2000-01-01T00:00:00+00:00") == {1}  # an alias is never revisited
+
+
+def test_lookup_answers_what_known_ids_and_known_hashes_hold(archive):
+    archive.upsert_articles([article(1), article(2, title="عنوان آخر")], aliases=[(1, "1500000", "id"),
+                                                                               (1, "77", "url")])
+    lookup = ArchiveLookup(archive.path)
+    try:
+        assert [i for i in (1, 2, 3, 77, 1500000) if lookup.is_known(i)] == [1, 2, 1500000]
+        for digest, article_id in archive.known_hashes().items():
+            assert lookup.id_for_hash(digest) == article_id
+            assert lookup.hash_for_id(article_id) == digest
+        assert lookup.id_for_hash("0" * 64) is None and lookup.hash_for_id(3) is None
+        # It sees what another connection commits later (the feed storage, during a run).
+        archive.upsert_articles([article(3, title="ثالث")])
+        assert lookup.is_known(3)
+        with pytest.raises(sqlite3.OperationalError):
+            lookup.conn.execute("delete from articles")
+    finally:
+        lookup.close()
+
+
+def test_lookup_queries_use_indexes(archive):
+    plans = {
+        sql: " ".join(row[-1] for row in archive.db.execute(f"explain query plan {sql}", params))
+        for sql, params in (("select id from articles where content_hash = ? order by id desc limit 1", ["x"]),
+                            ("select 1 from aliases where alias = ? and kind = 'id'", ["1"]))
+    }
+    assert all("USING" in plan and "SCAN" not in plan for plan in plans.values()), plans
+
+
+def test_open_lookup_adds_the_hash_index_to_an_older_archive(tmp_path):
+    path = tmp_path / "old.db"
+    Archive(path).close()
+    with sqlite3.connect(path) as conn:
+        (name,) = [row[0] for row in conn.execute("select name from sqlite_master where type = 'index'"
+                                                 " and sql like '%content_hash%'")]
+        conn.execute(f"drop index {name}")
+    assert open_lookup(tmp_path / "missing.db") is None
+    lookup = open_lookup(path)
+    lookup.close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("select count(*) from sqlite_master where type = 'index'"
+                            " and sql like '%content_hash%'").fetchone() == (1,)
 
 
 def test_listing_coverage_round_trip(archive):

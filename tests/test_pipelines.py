@@ -196,3 +196,26 @@ def test_dedup_catches_republished_copy_of_an_archived_article(tmp_path):
     assert [(a["article_id"], a["alias"]) for a in aliases] == [(1600000, "1721790")]
     revisit = make_article(id=1600000, url=archived.url)
     assert pipeline.process_item(revisit) is revisit
+
+
+def test_deduplicator_asks_the_archive_and_keeps_an_edited_articles_old_text(tmp_path):
+    from rtarabic.archive import Archive, open_lookup
+
+    old, new, other = content_hash("أ", "نص قديم"), content_hash("أ", "نص جديد"), content_hash("ب", "نص آخر")
+    archive = Archive(tmp_path / "archive.db")
+    archive.db.table("articles").insert_all(
+        [{"id": 5, "url": "u5", "title": "أ", "body": "نص قديم", "content_hash": old},
+         {"id": 6, "url": "u6", "title": "ب", "body": "نص آخر", "content_hash": other}]
+    )
+    lookup = open_lookup(archive.path)
+    try:
+        dedup = pipelines.Deduplicator(archive=lookup)
+        assert dedup.check(9, other) == ("republished", 6)
+        assert dedup.check(5, new) == (None, None)  # article 5 edited
+        archive.db.table("articles").update(5, {"content_hash": new})  # as the feed storage writes it
+        assert dedup.check(10, old) == ("republished", 5)
+        assert dedup.check(11, new) == ("republished", 5)
+        assert dedup.check(6, other) == (None, None)
+    finally:
+        lookup.close()
+        archive.close()

@@ -103,8 +103,9 @@ class RtarabicSpider(scrapy.Spider):
         self.extracted: set[int] = set()
         self.tags_seen: set[str] = set()
         self.listed: set[int] = set()
-        self.listing_ids: dict[str, set[int]] = {}
-        self.known: set[int] = set()
+        self.listing_ids: dict[str, tuple[list[int], ...]] = {}
+        self.archive = None
+        self.unarchived: set[int] = set()
         self.recent: set[int] = set()
         self.coverage: dict[str, int] = {}
         self.walk_tops: dict[str, int] = {}
@@ -135,26 +136,48 @@ class RtarabicSpider(scrapy.Spider):
             self.window = sitemaps.parse_window(self.raw_arguments["since"], self.raw_arguments["until"])
         if not self.args.explicit and settings.getbool("RTARABIC_INCREMENTAL"):
             hours = settings.getfloat("RTARABIC_REVISIT_HOURS")
-            self.known, self.recent, self.coverage = self.archived_state(settings.get("RTARABIC_DB"), hours)
+            self.recent, self.coverage = self.archived_state(settings.get("RTARABIC_DB"), hours)
+            if self.coverage is not None:
+                from rtarabic.archive import ArchiveLookup
+
+                self.archive = ArchiveLookup(settings.get("RTARABIC_DB"))
+                self.crawler.signals.connect(self.close_archive, signal=scrapy.signals.spider_closed)
+            self.coverage = self.coverage or {}
 
     @staticmethod
-    def archived_state(db_path: str | None, revisit_hours: float) -> tuple[set[int], set[int], dict[str, int]]:
-        """``(archived ids, those published within the revisit window, listing coverage)``.
+    def archived_state(db_path: str | None, revisit_hours: float) -> tuple[set[int], dict[str, int] | None]:
+        """``(ids published within the revisit window, listing coverage)``; coverage None without an archive.
 
-        All empty without an archive.
+        The archived ids are not loaded (the archive holds up to a million): ``is_archived`` asks for each.
         """
         from rtarabic.archive import open_existing
 
         with open_existing(db_path) as archive:
             if archive is None:
-                return set(), set(), {}
+                return set(), None
             since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=revisit_hours)).replace(microsecond=0)
-            known, recent = archive.known_ids(), archive.recent_ids(since.isoformat())
+            recent = archive.recent_ids(since.isoformat())
             coverage = archive.listing_coverage()
-        logger.info("Incremental run: %(known)d articles archived, %(recent)d to revisit, "
+        logger.info("Incremental run: %(recent)d archived articles to revisit, "
                     "%(covered)d listings walked completely before",
-                    {"known": len(known), "recent": len(recent), "covered": len(coverage)})
-        return known, recent, coverage
+                    {"recent": len(recent), "covered": len(coverage)})
+        return recent, coverage
+
+    def close_archive(self, spider=None) -> None:
+        if self.archive is not None:
+            self.archive.close()
+            self.archive = None
+
+    def is_archived(self, article_id: int) -> bool:
+        """Whether the archive held ``article_id`` (or an id alias of it) when the run started.
+
+        The archive is asked. Only this run's articles (and ids recorded as their aliases) enter it
+        during the run, through the feed storage; ``parse_article`` notes which of them the archive
+        did not hold before their item was yielded (``unarchived``), so they still count as new.
+        """
+        if self.archive is None or article_id in self.unarchived:
+            return False
+        return self.archive.is_known(article_id)
 
     # --- start ----------------------------------------------------------------------
 
@@ -195,7 +218,8 @@ class RtarabicSpider(scrapy.Spider):
             self.requested.add(id_)
             self.crawler.stats.inc_value("rtarabic/requests/article")
             yield scrapy.Request(grammar.news_id_url(id_, self.base_url), callback=self.parse_article,
-                                 errback=self.article_failed, meta={"article_id": id_, "hops": 0})
+                                 errback=self.article_failed, meta={"article_id": id_, "hops": 0},
+                                 dont_filter=True)
 
     # --- request builders -------------------------------------------------------------
 
@@ -218,7 +242,7 @@ class RtarabicSpider(scrapy.Spider):
 
     def wanted(self, article_id: int) -> bool:
         """Whether an archived article should be fetched again: only within the revisit window."""
-        return article_id not in self.known or article_id in self.recent
+        return article_id in self.recent or not self.is_archived(article_id)
 
     def article_requests(self, links, *, depth: int, hops: int = 0):
         """One request per new article id among ``links``, at its canonical URL."""
@@ -233,7 +257,7 @@ class RtarabicSpider(scrapy.Spider):
             if not self.args.explicit:
                 if section not in self.sections or not self.wanted(article_id):
                     continue
-                if article_id in self.known:
+                if self.is_archived(article_id):
                     stats.inc_value("rtarabic/requests/revisit")
             self.requested.add(article_id)
             stats.inc_value("rtarabic/requests/article")
@@ -243,6 +267,8 @@ class RtarabicSpider(scrapy.Spider):
                 errback=self.article_failed,
                 priority=article_priority(depth, hops),
                 meta={"article_id": article_id, "hops": hops},
+                # Deduplicated by id through ``requested``; the dupefilter need not keep their fingerprints.
+                dont_filter=True,
             )
 
     # --- callbacks ----------------------------------------------------------------------
@@ -276,7 +302,7 @@ class RtarabicSpider(scrapy.Spider):
         self.listed |= first
         stats = self.crawler.stats
         stats.inc_value("rtarabic/listing/ids_seen", len(first))
-        stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in first if i not in self.known))
+        stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in first if not self.is_archived(i)))
 
     def next_listing_page(self, response, listing: str, depth: int, ids: list[int | None]):
         """The next "load more" page, unless this page ended the walk of the listing.
@@ -289,9 +315,14 @@ class RtarabicSpider(scrapy.Spider):
         if depth == 0 and ids:
             self.walk_tops[listing] = max(ids)
         if depth > 0:
-            seen = self.listing_ids.setdefault(listing, set())
-            fresh = [i for i in ids if i not in seen]
-            seen.update(ids)
+            # Only the ids of the two pages before this one are kept, not every id the walk has seen:
+            # a page repeats at most the tail of the page before it (articles published during the
+            # walk push items down), so they tell fresh ids from repeated ones, in memory bounded
+            # per listing whatever the walk's length (the second page covers a burst of new articles
+            # longer than a page).
+            pages = self.listing_ids.get(listing, ())
+            fresh = [i for i in ids if not any(i in page for page in pages)]
+            self.listing_ids[listing] = (*pages[-1:], ids)
         else:
             fresh = ids
         if not fresh:
@@ -383,6 +414,8 @@ class RtarabicSpider(scrapy.Spider):
             return
         self.extracted.add(article["id"])
         self.requested.add(article["id"])
+        if self.archive is not None and not self.archive.is_known(article["id"]):
+            self.unarchived.add(article["id"])  # still new once the feed storage has written it
         values = {k: v for k, v in article.items() if k in _ITEM_FIELDS}
         yield ArticleItem(**values, crawled_at=utc_now(), page_headlines=list(extraction.headlines))
         yield from self.follow_from_article(response, article)
