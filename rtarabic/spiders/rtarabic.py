@@ -255,9 +255,12 @@ class RtarabicSpider(scrapy.Spider):
             if article_id in self.requested:
                 continue
             if not self.args.explicit:
-                if section not in self.sections or not self.wanted(article_id):
+                if section not in self.sections:
                     continue
-                if self.is_archived(article_id):
+                archived = self.is_archived(article_id)  # one archive query per link, not two
+                if archived and article_id not in self.recent:
+                    continue
+                if archived:
                     stats.inc_value("rtarabic/requests/revisit")
             self.requested.add(article_id)
             stats.inc_value("rtarabic/requests/article")
