@@ -14,7 +14,21 @@ feed exports). Tables, all created here with sqlite-utils:
   newest article id at the top of its last complete walk (``covered_top``),
   recorded with the last batch of a cleanly finished run;
 - ``articles_search``: FTS5 over the normalised (``rtarabic.arabic``) title,
-  summary and body, rowid = article id.
+  summary and body, rowid = article id;
+- ``article_events``: an article withdrawn by the site (404/410 on a revisit or
+  backfill; the row stays and gains ``withdrawn_at``) and reinstated (a later 200
+  clears it).
+
+Each article row, and each revision, names the WARC record of the page it was
+read from (``warc_file``, ``warc_offset``; ``rtarabic.capture``). A revision's
+``reason`` tells an edit on the site (``edit``) from a new reading of a stored
+page (``re-extraction``, ``scrapy crawl rtarabic -a warc=PATH``).
+
+**Schema versions.** The file carries its version in ``PRAGMA user_version``.
+Opening an older archive applies the missing steps of ``MIGRATIONS`` in order, in
+one transaction (all or nothing, no row lost); opening a newer one raises
+``ArchiveTooNew`` (``scrapy crawl`` exits 2 with that one line). The archives
+written before versioning are version 0.
 
 Writes never delete an article and never replace the file. Each call of
 :meth:`Archive.upsert_articles` is one transaction, so an article's row, tags,
@@ -49,6 +63,16 @@ REVISION_FIELDS = ("content_hash", "title", "summary", "body", "modified")
 #: Count columns of ``runs`` that :meth:`Archive.finish_run` fills.
 RUN_COUNTS = ("new", "updated", "unchanged", "dropped", "failed", "blocked", "requests", "exit_status")
 
+#: JSON columns of ``runs`` (schema version 2): the run's WARC files, and its article pages fetched but
+#: not stored, by reason (``rtarabic.health.not_stored``).
+RUN_JSON = ("warc_files", "not_stored")
+
+#: Columns of ``articles`` (and ``revisions``) naming the WARC record a version was read from.
+WARC_FIELDS = ("warc_file", "warc_offset")
+
+#: ``revisions.reason``: a change made by the site, or a new reading of a stored page.
+EDIT, REEXTRACTION = "edit", "re-extraction"
+
 SEARCH_FIELDS = ("title", "summary", "body")
 
 
@@ -82,7 +106,7 @@ def article_row(item) -> dict:
     :param item: an exported article
     """
     adapter = ItemAdapter(item)
-    row = {name: adapter.get(name) for name in EXPORT_FIELDS}
+    row = {name: adapter.get(name) for name in (*EXPORT_FIELDS, *WARC_FIELDS)}
     for name in JSON_FIELDS:
         if row[name] is not None:
             row[name] = json.dumps(row[name], ensure_ascii=False)
@@ -126,7 +150,7 @@ class Archive:
         # WAL + NORMAL survives a killed process; only power loss may drop the
         # last commits, never corrupt the file.
         self.db.execute("PRAGMA synchronous = NORMAL")
-        ensure_schema(self.db)
+        upgrade(self.db, self.path)
 
     def close(self) -> None:
         self.db.close()
@@ -174,12 +198,14 @@ class Archive:
 
     # --- writing -----------------------------------------------------------------
 
-    def upsert_articles(self, items, *, aliases=(), listings=None, run_id: int | None = None) -> dict[str, int]:
-        """Insert or update ``items`` (and record ``aliases`` and ``listings``) in one transaction.
+    def upsert_articles(self, items, *, aliases=(), listings=None, run_id: int | None = None,
+                        withdrawals=(), reason: str = EDIT) -> dict[str, int]:
+        """Insert or update ``items`` (and record ``aliases``, ``listings``, ``withdrawals``) in one transaction.
 
         A new id is inserted; a changed ``content_hash`` moves the stored
-        version into ``revisions`` and updates the row; an unchanged one only
-        refreshes ``last_seen`` and the other fields.
+        version into ``revisions`` (marked ``reason``) and updates the row; an
+        unchanged one only refreshes ``last_seen`` and the other fields. An item
+        of a withdrawn article clears ``withdrawn_at`` (event ``reinstated``).
 
         Example::
 
@@ -190,13 +216,23 @@ class Archive:
         :param listings: ``{listing key: covered_top}`` of walks completed by run ``run_id``; each
             replaces the listing's row, in the same transaction as the items, so that a process killed
             before it commits leaves the coverage as it was
-        :param run_id: the run that walked ``listings``
-        :return: counts ``{"new", "updated", "unchanged", "aliases"}`` (aliases: those not known before)
+        :param run_id: the run that walked ``listings`` (and that saw ``withdrawals``)
+        :param withdrawals: ``(article_id, status, seen_at)`` of article pages that answered 404/410;
+            an archived article among them gains ``withdrawn_at`` (kept from its first withdrawal)
+        :param reason: what changed a changed article: ``"edit"`` (a crawl) or ``"re-extraction"``
+        :return: counts ``{"new", "updated", "unchanged", "aliases", "withdrawn", "reinstated"}``
+            (aliases and withdrawals: those not known before)
         """
-        counts = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0}
+        if reason not in (EDIT, REEXTRACTION):
+            raise ValueError(f"revision reason must be {EDIT!r} or {REEXTRACTION!r}, not {reason!r}")
+        counts = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0, "withdrawn": 0, "reinstated": 0}
         with self.db.atomic():
             for item in items:
-                counts[self._upsert_one(article_row(item))] += 1
+                outcome, reinstated = self._upsert_one(article_row(item), reason=reason, run_id=run_id)
+                counts[outcome] += 1
+                counts["reinstated"] += reinstated
+            for article_id, status, seen_at in withdrawals:
+                counts["withdrawn"] += self._withdraw(article_id, status, seen_at, run_id)
             for article_id, alias, kind in aliases:
                 counts["aliases"] += self._insert_alias(article_id, alias, kind)
             if listings:
@@ -206,7 +242,7 @@ class Archive:
                 self.db.table("listings").upsert_all(rows, pk="key")
         return counts
 
-    def _upsert_one(self, row: dict) -> str:
+    def _upsert_one(self, row: dict, *, reason: str = EDIT, run_id: int | None = None) -> tuple[str, bool]:
         seen = row.get("crawled_at") or utc_now()
         try:
             old = self.db.table("articles").get(row["id"])
@@ -218,15 +254,44 @@ class Archive:
             first_seen, revisions = old["first_seen"], old["revision_count"]
             outcome = "unchanged" if old["content_hash"] == row["content_hash"] else "updated"
         if outcome == "updated":
-            revision = {name: old[name] for name in REVISION_FIELDS}
-            self.db.table("revisions").insert({"article_id": row["id"], **revision, "replaced_at": seen})
+            revision = {name: old[name] for name in (*REVISION_FIELDS, *WARC_FIELDS)}
+            self.db.table("revisions").insert(
+                {"article_id": row["id"], **revision, "replaced_at": seen, "reason": reason}
+            )
             revisions += 1
-        full = {**row, "first_seen": first_seen, "last_seen": seen, "revision_count": revisions}
+        if outcome == "unchanged" and row.get("warc_file") is None:
+            # Fetched without capture: the stored record still shows this same text.
+            row = {**row, **{name: old[name] for name in WARC_FIELDS}}
+        reinstated = old is not None and old["withdrawn_at"] is not None
+        full = {**row, "first_seen": first_seen, "last_seen": seen, "revision_count": revisions,
+                "withdrawn_at": None}
         self.db.table("articles").upsert(full, pk="id")
+        if reinstated:
+            self._event(row["id"], "reinstated", seen, f"withdrawn since {old['withdrawn_at']}", run_id)
         self._store_tags(row["id"], json.loads(row["tags"] or "[]"))
         if old is None or search_row(old) != search_row(row):
             self._store_search(row)
-        return outcome
+        return outcome, reinstated
+
+    def _withdraw(self, article_id: int, status: int, seen_at: str, run_id: int | None) -> bool:
+        cursor = self.db.execute(
+            "update articles set withdrawn_at = ? where id = ? and withdrawn_at is null", [seen_at, article_id]
+        )
+        if cursor.rowcount:
+            self._event(article_id, "withdrawn", seen_at, f"HTTP {status}", run_id)
+        return cursor.rowcount == 1
+
+    def _event(self, article_id: int, event: str, at: str, detail: str, run_id: int | None) -> None:
+        self.db.table("article_events").insert(
+            {"article_id": article_id, "event": event, "at": at, "detail": detail, "run_id": run_id}
+        )
+
+    def withdrawn(self) -> list[dict]:
+        """Archived articles the site withdrew (their last fetch answered 404/410), newest withdrawal first."""
+        return list(self.db.query(
+            "select id, url, title, published, withdrawn_at from articles"
+            " where withdrawn_at is not null order by withdrawn_at desc, id desc"
+        ))
 
     def _store_tags(self, article_id: int, tags: list[dict]) -> None:
         if tags:
@@ -282,13 +347,17 @@ class Archive:
         :param run_id: from :meth:`start_run`
         :param finish_reason: Scrapy's finish reason
         :param summary: free text or JSON-able value
-        :param counts: any of ``new updated unchanged dropped failed blocked requests exit_status``
+        :param counts: any of ``new updated unchanged dropped failed blocked requests exit_status``,
+            and the JSON-able ``warc_files`` (names) and ``not_stored`` (``{reason: pages}``)
         """
-        unknown = set(counts) - set(RUN_COUNTS)
+        unknown = set(counts) - set(RUN_COUNTS) - set(RUN_JSON)
         if unknown:
             raise TypeError(f"unknown run counts: {sorted(unknown)}")
         if summary is not None and not isinstance(summary, str):
             summary = json.dumps(summary, ensure_ascii=False)
+        for name in RUN_JSON:
+            if counts.get(name) is not None:
+                counts[name] = json.dumps(counts[name], ensure_ascii=False)
         values = {"finished": utc_now(), "finish_reason": finish_reason, "summary": summary, **counts}
         with self.db.atomic():
             self.db.table("runs").update(run_id, {k: v for k, v in values.items() if v is not None})
@@ -372,8 +441,80 @@ def open_lookup(path: str | Path | None) -> ArchiveLookup | None:
     return ArchiveLookup(path)
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    """Create every archive table and index that ``db`` lacks (idempotent)."""
+class ArchiveTooNew(ValueError):
+    """The archive was written by a newer release (its schema version is above ``SCHEMA_VERSION``)."""
+
+
+def schema_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:
+    """The archive's schema version (``PRAGMA user_version``; 0 for archives from before versioning)."""
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def check_version(path: str | Path) -> int:
+    """The schema version of the archive at ``path`` (0 when there is no such file), read without writing.
+
+    :raises ArchiveTooNew: with a one-line message, when a newer release wrote it
+    """
+    path = Path(path)
+    if not path.exists():
+        return 0
+    conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        version = schema_version(conn)
+    finally:
+        conn.close()
+    if version > SCHEMA_VERSION:
+        raise ArchiveTooNew(
+            f"archive {path} has schema version {version}, newer than this release's {SCHEMA_VERSION}: "
+            "update rtarabic before using it (the archive was left untouched)"
+        )
+    return version
+
+
+def upgrade(db: sqlite_utils.Database, path: str | Path = "the archive") -> int:
+    """Bring ``db`` to ``SCHEMA_VERSION``: the missing ``MIGRATIONS``, in order, in one transaction.
+
+    Example::
+
+        upgrade(sqlite_utils.Database("old.db"))  # 2 (was 0)
+
+    A file created now passes through every step. ``BEGIN IMMEDIATE`` takes the write lock before the
+    version is read again, so two processes opening one old archive upgrade it once.
+
+    :raises ArchiveTooNew: when the archive's version is above ``SCHEMA_VERSION`` (nothing is changed)
+    :return: the version the archive had
+    """
+    version = schema_version(db)
+    if version == SCHEMA_VERSION:
+        return version
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = schema_version(db)
+        if version > SCHEMA_VERSION:
+            raise ArchiveTooNew(
+                f"archive {path} has schema version {version}, newer than this release's {SCHEMA_VERSION}: "
+                "update rtarabic before using it (the archive was left untouched)"
+            )
+        for migration in MIGRATIONS[version:]:
+            migration(db)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return version
+
+
+def _add_columns(db: sqlite_utils.Database, table: str, columns: dict) -> None:
+    present = {column.name for column in db.table(table).columns}
+    for name, kind in columns.items():
+        if name not in present:
+            db.table(table).add_column(name, kind)
+
+
+def _schema_1(db: sqlite_utils.Database) -> None:
+    """Version 1: the tables and indexes of the archives written before versioning (idempotent)."""
     with db.atomic():
         db.table("articles").create(
             ARTICLE_COLUMNS, pk="id", not_null={"url", "title", "body", "content_hash"}, if_not_exists=True
@@ -420,3 +561,28 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "create virtual table if not exists articles_search"
             f" using fts5({', '.join(SEARCH_FIELDS)}, tokenize = 'unicode61')"
         )
+
+
+def _schema_2(db: sqlite_utils.Database) -> None:
+    """Version 2: WARC records, withdrawn articles and their events, revision reasons, runs' WARC files
+    and pages not stored."""
+    _add_columns(db, "articles", {"warc_file": str, "warc_offset": int, "withdrawn_at": str})
+    _add_columns(db, "revisions", {"warc_file": str, "warc_offset": int, "reason": str})
+    db.execute("update revisions set reason = ? where reason is null", [EDIT])
+    _add_columns(db, "runs", {name: str for name in RUN_JSON})
+    db.table("article_events").create(
+        {"id": int, "article_id": int, "event": str, "at": str, "detail": str, "run_id": int},
+        pk="id",
+        foreign_keys=[("article_id", "articles", "id")],
+        if_not_exists=True,
+    )
+    db.table("article_events").create_index(["article_id"], if_not_exists=True)
+    db.table("articles").create_index(["withdrawn_at"], if_not_exists=True)
+
+
+#: Schema steps: ``MIGRATIONS[n]`` brings version ``n`` to ``n + 1``. Append, never edit a released step.
+MIGRATIONS = (_schema_1, _schema_2)
+
+#: The schema version this release writes.
+SCHEMA_VERSION = len(MIGRATIONS)
+

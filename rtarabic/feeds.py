@@ -88,7 +88,7 @@ class ArchiveSink(io.RawIOBase):
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
         self.stats = stats
-        self.totals = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0}
+        self.totals = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0, "withdrawn": 0, "reinstated": 0}
         self._items: list = []
         self._aliases: list[tuple] = []
         self._oldest: float | None = None

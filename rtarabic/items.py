@@ -35,10 +35,17 @@ class ArticleItem:
     # lists, sidebars, read-more cards). Consumed by the sidebar-stripping
     # pipeline; never exported.
     page_headlines: list[str] = field(default_factory=list, repr=False)
+    # The WARC record the page was read from (rtarabic.capture): file name and byte offset. Stored in
+    # the archive's columns of the same names; not in the JSON Lines files.
+    warc_file: str | None = None
+    warc_offset: int | None = None
 
+
+#: Fields that are not the article's own: kept out of the feeds' JSON.
+INTERNAL_FIELDS = ("page_headlines", "warc_file", "warc_offset")
 
 #: What the feeds and the archive store, in order.
-EXPORT_FIELDS = [f.name for f in fields(ArticleItem) if f.name != "page_headlines"]
+EXPORT_FIELDS = [f.name for f in fields(ArticleItem) if f.name not in INTERNAL_FIELDS]
 
 
 @cache

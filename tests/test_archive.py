@@ -3,11 +3,22 @@
 import dataclasses
 import hashlib
 import json
+import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
-from rtarabic.archive import Archive, ArchiveLookup, open_lookup
+from rtarabic import archive as archive_module
+from rtarabic.archive import (
+    SCHEMA_VERSION,
+    Archive,
+    ArchiveLookup,
+    ArchiveTooNew,
+    check_version,
+    open_lookup,
+    schema_version,
+)
 from rtarabic.items import EXPORT_FIELDS, ArticleItem, schema_errors
 
 
@@ -44,10 +55,14 @@ def archive(tmp_path):
     archive.close()
 
 
+def totals(**given) -> dict:
+    """What ``upsert_articles`` returns: ``given`` counts, every other one 0."""
+    return {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0, "withdrawn": 0, "reinstated": 0, **given}
+
+
 def exported(item: ArticleItem) -> dict:
     row = dataclasses.asdict(item)
-    del row["page_headlines"]
-    return row
+    return {name: row[name] for name in EXPORT_FIELDS}
 
 
 def test_helper_articles_are_valid():
@@ -59,7 +74,8 @@ def test_schema(archive):
         "articles", "tags", "article_tags", "revisions", "aliases", "runs", "listings", "articles_search"
     }
     columns = [c.name for c in archive.db.table("articles").columns]
-    assert columns == [*EXPORT_FIELDS, "first_seen", "last_seen", "revision_count"]
+    assert columns == [*EXPORT_FIELDS, "first_seen", "last_seen", "revision_count", "warc_file", "warc_offset",
+                       "withdrawn_at"]
     indexed = {tuple(index.columns) for index in archive.db.table("articles").indexes}
     assert {("published",), ("section",)} <= indexed
     assert archive.db.execute("pragma journal_mode").fetchone()[0] == "wal"
@@ -73,7 +89,7 @@ def test_reopening_keeps_everything(tmp_path):
 
 
 def test_insert_stores_whole_row(archive):
-    assert archive.upsert_articles([article(1)]) == {"new": 1, "updated": 0, "unchanged": 0, "aliases": 0}
+    assert archive.upsert_articles([article(1)]) == totals(new=1)
     row = archive.db.table("articles").get(1)
     expected = exported(article(1))
     for name in ("tags", "image", "links"):
@@ -83,6 +99,9 @@ def test_insert_stores_whole_row(archive):
         "first_seen": "2024-03-12T09:00:00+00:00",
         "last_seen": "2024-03-12T09:00:00+00:00",
         "revision_count": 0,
+        "warc_file": None,
+        "warc_offset": None,
+        "withdrawn_at": None,
     }
     assert list(archive.db.table("tags").rows) == [{"slug": "egypt", "name": "مصر"}]
     assert list(archive.db.table("article_tags").rows) == [{"article_id": 1, "tag_slug": "egypt"}]
@@ -96,7 +115,7 @@ def test_null_image_is_stored_as_null(archive):
 def test_upsert_twice_no_duplicate(archive):
     archive.upsert_articles([article(1), article(2)])
     counts = archive.upsert_articles([article(1, crawled_at="2024-03-13T09:00:00+00:00"), article(2)])
-    assert counts == {"new": 0, "updated": 0, "unchanged": 2, "aliases": 0}
+    assert counts == totals(unchanged=2)
     assert archive.db.table("articles").count == 2
     assert archive.db.table("article_tags").count == 2
     assert archive.db.execute("select count(*) from articles_search").fetchone()[0] == 2
@@ -125,6 +144,9 @@ def test_changed_hash_updates_row_and_adds_one_revision(archive):
             "body": original.body,
             "modified": None,
             "replaced_at": "2024-03-12T11:00:00+00:00",
+            "warc_file": None,
+            "warc_offset": None,
+            "reason": "edit",
         }
     ]
     assert list(archive.db.table("article_tags").rows) == [{"article_id": 1, "tag_slug": "russia"}]
@@ -138,7 +160,7 @@ def test_changed_hash_updates_row_and_adds_one_revision(archive):
 
 def test_same_id_twice_in_one_batch(archive):
     counts = archive.upsert_articles([article(1), article(1, body="نسخة ثانية من النص.")])
-    assert counts == {"new": 1, "updated": 1, "unchanged": 0, "aliases": 0}
+    assert counts == totals(new=1, updated=1)
     assert archive.db.table("articles").count == 1
 
 
@@ -223,6 +245,7 @@ def test_open_lookup_adds_the_hash_index_to_an_older_archive(tmp_path):
         (name,) = [row[0] for row in conn.execute("select name from sqlite_master where type = 'index'"
                                                  " and sql like '%content_hash%'")]
         conn.execute(f"drop index {name}")
+        conn.execute("pragma user_version = 0")  # as written before schema versions
     assert open_lookup(tmp_path / "missing.db") is None
     lookup = open_lookup(path)
     lookup.close()
@@ -241,7 +264,7 @@ def test_listing_coverage_round_trip(archive):
     rows = {r["key"]: (r["covered_top"], r["run_id"]) for r in archive.db.table("listings").rows}
     assert rows == {"section:world": (1849700, second), "tag:Gaza": (1849000, first), "home": (1849701, second)}
     assert all(r["walked_at"] for r in archive.db.table("listings").rows)
-    assert archive.upsert_articles([]) == {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0}
+    assert archive.upsert_articles([]) == totals()
     assert archive.listing_coverage()["section:world"] == 1849700
 
 
@@ -283,7 +306,8 @@ def test_search_ignores_fts_syntax(archive):
 def test_runs(archive):
     run_id = archive.start_run({"spider": "rtarabic"}, started="2024-03-12T09:00:00+00:00")
     archive.finish_run(run_id, finish_reason="finished", new=2, updated=1, unchanged=0, dropped=3,
-                       failed=1, blocked=0, requests=40, exit_status=0, summary="Healthy.")
+                       failed=1, blocked=0, requests=40, exit_status=0, summary="Healthy.",
+                       warc_files=["rtarabic-20240312T090000-00000.warc.gz"], not_stored={"extract_failed": 1})
     row = archive.db.table("runs").get(run_id)
     assert row["finished"] is not None
     del row["finished"]
@@ -291,6 +315,7 @@ def test_runs(archive):
         "id": run_id, "started": "2024-03-12T09:00:00+00:00", "arguments": '{"spider": "rtarabic"}',
         "finish_reason": "finished", "new": 2, "updated": 1, "unchanged": 0, "dropped": 3, "failed": 1,
         "blocked": 0, "requests": 40, "exit_status": 0, "summary": "Healthy.",
+        "warc_files": '["rtarabic-20240312T090000-00000.warc.gz"]', "not_stored": '{"extract_failed": 1}',
     }
     with pytest.raises(TypeError, match="bogus"):
         archive.finish_run(run_id, bogus=1)
@@ -305,3 +330,129 @@ def test_reader_sees_committed_rows_while_writer_holds_transaction(tmp_path):
         # WAL: the reader is not blocked and sees the last committed version.
         assert reader.execute("select title from articles").fetchall() == [(article(1).title,)]
     assert reader.execute("select title from articles").fetchall() == [("قيد الكتابة",)]
+
+
+# --- schema versions (issue 11) -------------------------------------------------------------
+
+FIXTURE = Path(__file__).parent / "fixtures" / "archive-unversioned.db"
+
+
+def table_rows(path, table: str) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(f"select * from [{table}] order by rowid").fetchall()
+
+
+def test_upgrade_of_an_archive_written_before_versioning_keeps_every_row(tmp_path):
+    # Issue 11: an archive written by the release before schema versions (tests/fixtures/README.md).
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURE, path)
+    before = {table: table_rows(path, table) for table in
+              ("articles", "tags", "article_tags", "revisions", "aliases", "runs", "listings")}
+    assert schema_version(sqlite3.connect(path)) == 0
+    assert (len(before["articles"]), len(before["revisions"]), len(before["aliases"]), len(before["runs"])) == \
+        (20, 1, 1, 2)
+
+    archive = Archive(path)
+    assert schema_version(archive.db) == SCHEMA_VERSION == 2
+    for table, rows in before.items():
+        added = {"articles": 3, "revisions": 3, "runs": 2}.get(table, 0)
+        after = table_rows(path, table)
+        assert [row[:len(row) - added] for row in after] == rows, table
+        assert all(row[len(row) - added:] == (None,) * added for row in after if table != "revisions"), table
+    assert [(r["reason"], r["warc_file"]) for r in archive.db.table("revisions").rows] == [("edit", None)]
+    assert archive.db.table("article_events").count == 0
+    # The old search index still answers, and the archive takes new rows.
+    title = before["articles"][0][4]
+    assert before["articles"][0][0] in [row["id"] for row in archive.search(title)]
+    assert archive.upsert_articles([article(7)])["new"] == 1
+    archive.close()
+    assert Archive(path).known_ids() >= {7, *(row[0] for row in before["articles"])}
+
+
+def test_a_failed_upgrade_changes_nothing(tmp_path, monkeypatch):
+    # Issue 11: the upgrade is one transaction; a step that fails leaves the old archive as it was.
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURE, path)
+    before = FIXTURE.read_bytes()
+
+    def broken(db):
+        db.execute("alter table articles add column half_done text")
+        raise sqlite3.OperationalError("disk I/O error (simulated)")
+
+    monkeypatch.setattr(archive_module, "MIGRATIONS", (archive_module.MIGRATIONS[0], broken))
+    with pytest.raises(sqlite3.OperationalError, match="simulated"):
+        Archive(path)
+    with sqlite3.connect(path) as conn:
+        assert schema_version(conn) == 0
+        assert "half_done" not in [row[1] for row in conn.execute("pragma table_info(articles)")]
+        assert conn.execute("select count(*) from articles").fetchone() == (20,)
+        assert conn.execute("select count(*) from sqlite_master where name = 'article_events'").fetchone() == (0,)
+    assert len(before) == FIXTURE.stat().st_size
+
+
+def test_an_archive_newer_than_the_code_is_refused_untouched(tmp_path):
+    path = tmp_path / "new.db"
+    Archive(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"pragma user_version = {SCHEMA_VERSION + 1}")
+    snapshot = path.read_bytes()
+    message = f"archive {path} has schema version 3, newer than this release's 2"
+    with pytest.raises(ArchiveTooNew, match=message):
+        check_version(path)
+    with pytest.raises(ArchiveTooNew, match=message):
+        Archive(path)
+    assert path.read_bytes() == snapshot
+    assert check_version(tmp_path / "missing.db") == 0
+
+
+def test_a_fresh_archive_is_at_the_current_version_and_reopens_without_writing(tmp_path):
+    path = tmp_path / "a.db"
+    Archive(path).close()
+    assert check_version(path) == SCHEMA_VERSION
+    mtime = path.stat().st_mtime_ns
+    Archive(path).close()
+    assert path.stat().st_mtime_ns == mtime
+
+
+# --- withdrawn articles, re-extractions (issue 11) -------------------------------------------
+
+
+def test_withdrawal_keeps_the_row_and_a_later_200_clears_it(archive):
+    archive.upsert_articles([article(1), article(2)])
+    counts = archive.upsert_articles([], withdrawals=[(1, 410, "2024-03-13T08:00:00+00:00"),
+                                                      (99, 404, "2024-03-13T08:00:00+00:00")], run_id=5)
+    assert counts == totals(withdrawn=1)  # 99 was never archived: nothing to withdraw
+    assert archive.known_ids() == {1, 2}
+    assert [(r["id"], r["withdrawn_at"]) for r in archive.withdrawn()] == [(1, "2024-03-13T08:00:00+00:00")]
+    # Still gone a day later: the first withdrawal time stays.
+    assert archive.upsert_articles([], withdrawals=[(1, 404, "2024-03-14T08:00:00+00:00")]) == totals()
+    assert archive.db.table("articles").get(1)["withdrawn_at"] == "2024-03-13T08:00:00+00:00"
+
+    back = article(1, crawled_at="2024-03-15T08:00:00+00:00")
+    assert archive.upsert_articles([back], run_id=6) == totals(unchanged=1, reinstated=1)
+    assert archive.withdrawn() == []
+    events = [{k: r[k] for k in ("article_id", "event", "at", "detail", "run_id")}
+              for r in archive.db.table("article_events").rows]
+    assert events == [
+        {"article_id": 1, "event": "withdrawn", "at": "2024-03-13T08:00:00+00:00", "detail": "HTTP 410", "run_id": 5},
+        {"article_id": 1, "event": "reinstated", "at": "2024-03-15T08:00:00+00:00",
+         "detail": "withdrawn since 2024-03-13T08:00:00+00:00", "run_id": 6},
+    ]
+
+
+def test_reextraction_revisions_are_marked_and_keep_their_warc_record(archive):
+    first = article(1, warc_file="rtarabic-a-00000.warc.gz", warc_offset=0)
+    archive.upsert_articles([first, article(2, warc_file="rtarabic-a-00000.warc.gz", warc_offset=9000)])
+    edited = article(1, body="نص جديد.", warc_file="rtarabic-b-00000.warc.gz", warc_offset=512)
+    assert archive.upsert_articles([edited])["updated"] == 1
+    reread = article(1, body="نص جديد أصلح.", warc_file="rtarabic-b-00000.warc.gz", warc_offset=512)
+    assert archive.upsert_articles([reread], reason="re-extraction")["updated"] == 1
+    revisions = [(r["reason"], r["body"], r["warc_file"], r["warc_offset"]) for r in archive.db.table("revisions").rows]
+    assert revisions == [("edit", first.body, "rtarabic-a-00000.warc.gz", 0),
+                         ("re-extraction", "نص جديد.", "rtarabic-b-00000.warc.gz", 512)]
+    # Fetched again without capture, unchanged: the row keeps pointing at the record of its text.
+    archive.upsert_articles([article(2)])
+    assert (archive.db.table("articles").get(2)["warc_file"], archive.db.table("articles").get(2)["warc_offset"]) \
+        == ("rtarabic-a-00000.warc.gz", 9000)
+    with pytest.raises(ValueError, match="revision reason"):
+        archive.upsert_articles([], reason="whim")
