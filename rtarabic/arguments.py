@@ -25,6 +25,7 @@ class CrawlArguments:
     since: dt.date | None = None
     until: dt.date | None = None
     ids: tuple[int, int] | None = None
+    warc: list[Path] = field(default_factory=list)
 
     @property
     def explicit(self) -> bool:
@@ -96,6 +97,22 @@ def parse_ids(value: str | None) -> tuple[int, int] | None:
     return int(first), int(last)
 
 
+def parse_warc(value: str | None) -> list[Path]:
+    """``-a warc=PATH``: a WARC file, or a folder whose ``*.warc.gz``/``*.warc`` files are read by name.
+
+    >>> parse_warc(None)
+    []
+    """
+    if not value:
+        return []
+    from rtarabic.replay import warc_paths
+
+    try:
+        return warc_paths(value.strip())
+    except ValueError as error:
+        raise BadArgument(f"-a warc=: {error}") from None
+
+
 def read_urls_file(path: str) -> list[str]:
     """The non-blank, non-comment lines of ``path``."""
     try:
@@ -125,6 +142,7 @@ def parse_arguments(
     since=None,
     until=None,
     ids=None,
+    warc=None,
 ) -> CrawlArguments:
     """Every spider argument checked and parsed, or BadArgument."""
     given = _split(urls) + (read_urls_file(urls_file) if urls_file else [])
@@ -138,7 +156,10 @@ def parse_arguments(
         since=parse_date(since, "since"),
         until=parse_date(until, "until"),
         ids=parse_ids(ids),
+        warc=parse_warc(warc),
     )
+    if arguments.warc and (given or since or until or ids):
+        raise BadArgument("-a warc= re-extracts stored pages; it cannot be combined with urls, since, until or ids")
     if arguments.since and arguments.until and arguments.since > arguments.until:
         raise BadArgument(f"-a since={arguments.since} is after -a until={arguments.until}")
     return arguments

@@ -30,9 +30,9 @@ from twisted.internet import task
 from w3lib.url import file_uri_to_path
 
 from rtarabic import health
-from rtarabic.archive import Archive
+from rtarabic.archive import EDIT, REEXTRACTION, Archive, check_version
 from rtarabic.items import EXPORT_FIELDS
-from rtarabic.signals import article_alias
+from rtarabic.signals import article_alias, article_withdrawn
 
 logger = logging.getLogger(__name__)
 
@@ -80,17 +80,22 @@ class ArchiveSink(io.RawIOBase):
     :param batch_size: most items per transaction
     :param batch_seconds: longest time an item waits before it is written
     :param stats: a Scrapy stats collector, or ``None``
+    :param reason: how changed articles came about (``"edit"``, or ``"re-extraction"`` from WARC files)
     """
 
-    def __init__(self, archive: Archive, *, batch_size: int, batch_seconds: float, stats=None):
+    def __init__(self, archive: Archive, *, batch_size: int, batch_seconds: float, stats=None,
+                 reason: str = EDIT, run_id: int | None = None):
         super().__init__()
         self.archive = archive
+        self.reason = reason
+        self.run_id = run_id
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
         self.stats = stats
         self.totals = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0, "withdrawn": 0, "reinstated": 0}
         self._items: list = []
         self._aliases: list[tuple] = []
+        self._withdrawals: list[tuple] = []
         self._oldest: float | None = None
 
     def add_item(self, item) -> None:
@@ -105,6 +110,10 @@ class ArchiveSink(io.RawIOBase):
         self._aliases.append((article_id, alias, kind))
         self._note_pending()
 
+    def add_withdrawal(self, article_id: int, status: int, seen_at: str) -> None:
+        self._withdrawals.append((article_id, status, seen_at))
+        self._note_pending()
+
     def _note_pending(self) -> None:
         if self._oldest is None:
             self._oldest = time.monotonic()
@@ -115,10 +124,12 @@ class ArchiveSink(io.RawIOBase):
 
     def flush(self, *, listings=None, run_id: int | None = None) -> None:
         """Write every pending item and alias, and ``listings`` coverage of run ``run_id``, in one transaction."""
-        if self.closed or not (self._items or self._aliases or listings):
+        if self.closed or not (self._items or self._aliases or self._withdrawals or listings):
             return
-        counts = self.archive.upsert_articles(self._items, aliases=self._aliases, listings=listings, run_id=run_id)
-        self._items, self._aliases, self._oldest = [], [], None
+        counts = self.archive.upsert_articles(self._items, aliases=self._aliases, listings=listings,
+                                              run_id=run_id or self.run_id, withdrawals=self._withdrawals,
+                                              reason=self.reason)
+        self._items, self._aliases, self._withdrawals, self._oldest = [], [], [], None
         for key, value in counts.items():
             self.totals[key] += value
             if self.stats is not None and value:
@@ -169,6 +180,7 @@ class SQLiteFeedStorage:
         self.run_id: int | None = None
         self._timer: task.LoopingCall | None = None
         self._early_aliases: list[tuple] = []
+        self._early_withdrawals: list[tuple] = []
 
     @classmethod
     def from_crawler(cls, crawler, uri: str, *, feed_options: dict | None = None):
@@ -183,15 +195,21 @@ class SQLiteFeedStorage:
         # exported item, and an alias can be found before it (a run whose first
         # article is a republished copy).
         crawler.signals.connect(storage._alias_found, signal=article_alias)
+        crawler.signals.connect(storage._withdrawal_found, signal=article_withdrawn)
         return storage
 
     def open(self, spider) -> ArchiveSink:
         archive = Archive(self.path)
         stats = self.crawler.stats if self.crawler else None
         self.run_id = archive.start_run(run_arguments(spider, self.crawler), started=_start_time(stats))
-        self.sink = ArchiveSink(archive, batch_size=self.batch_size, batch_seconds=self.batch_seconds, stats=stats)
+        # A run reading WARC files (-a warc=) re-extracts stored pages: what changes is our reading, not the site.
+        reason = REEXTRACTION if getattr(getattr(spider, "args", None), "warc", None) else EDIT
+        self.sink = ArchiveSink(archive, batch_size=self.batch_size, batch_seconds=self.batch_seconds, stats=stats,
+                                reason=reason, run_id=self.run_id)
         for alias in self._early_aliases:
             self.sink.add_alias(*alias)
+        for withdrawal in self._early_withdrawals:
+            self.sink.add_withdrawal(*withdrawal)
         self._timer = task.LoopingCall(self.sink.flush_if_due)
         self._timer.start(max(self.batch_seconds, 0.1), now=False)
         logger.info("Archiving into %(path)s (run %(run)s)", {"path": self.path, "run": self.run_id})
@@ -203,6 +221,12 @@ class SQLiteFeedStorage:
         else:
             self.sink.add_alias(article_id, alias, kind)
 
+    def _withdrawal_found(self, article_id, status, seen_at, **kwargs) -> None:
+        if self.sink is None:
+            self._early_withdrawals.append((article_id, status, seen_at))
+        else:
+            self.sink.add_withdrawal(article_id, status, seen_at)
+
     def store(self, file: ArchiveSink) -> None:
         # The sink's connection belongs to the reactor thread, so the last
         # (small) batch is written here rather than in a worker thread.
@@ -210,9 +234,12 @@ class SQLiteFeedStorage:
             self._timer.stop()
         if self.crawler:
             self.crawler.signals.disconnect(self._alias_found, signal=article_alias)
+            self.crawler.signals.disconnect(self._withdrawal_found, signal=article_withdrawn)
         file.flush(listings=self.completed_walks(), run_id=self.run_id)
         if self.crawler:
-            row = health.run_row(self.crawler.stats.get_stats(), self.crawler.settings, file.totals)
+            stats = self.crawler.stats.get_stats()
+            row = health.run_row(stats, self.crawler.settings, file.totals)
+            row.update(warc_files=stats.get("rtarabic/warc/files") or [], not_stored=health.not_stored(stats))
         else:
             row = {key: file.totals[key] for key in ("new", "updated", "unchanged")}
         file.archive.finish_run(self.run_id, **row)
@@ -299,13 +326,15 @@ def refuse_overwrite(uri: str, feed_options: dict | None) -> None:
 
 
 def check_feeds(feeds: dict) -> None:
-    """Refuse, before a crawl starts, the archive feeds it could not store (an overwrite, a remote archive).
+    """Refuse, before a crawl starts, the archive feeds it could not store (an overwrite, a remote archive,
+    an archive written by a newer release).
 
     :raises ValueError: with the reason
     """
     for uri, options in route_sqlite_feeds(feeds).items():
         if urlparse(uri).scheme == SCHEME:
             refuse_overwrite(uri, options)
+            check_version(uri_to_path(uri))
 
 
 class ArchiveFeeds:

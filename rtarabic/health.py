@@ -89,7 +89,41 @@ def counts(stats: Mapping[str, Any]) -> dict[str, Any]:
         "requests": stats.get("downloader/request_count", 0),
         "requests_by": _by_suffix(stats, "rtarabic/requests/"),
         "feed_failures": _by_suffix(stats, "feedexport/failed_count/"),
+        "not_stored": not_stored(stats),
     }
+
+
+#: Where article pages that were fetched (a response arrived) but gave no stored article are counted:
+#: ``(stats key or prefix, reason)``; a prefix's suffix is appended to the reason.
+NOT_STORED_KEYS = (
+    ("rtarabic/extract/failed/", "extract_failed/"),
+    ("rtarabic/nonarticle", "not_article"),
+    ("rtarabic/blocked/", "blocked/"),
+    ("rtarabic/fetch/failed/http_", "http_"),
+    ("rtarabic/backfill/outside_window", "outside_window"),
+    ("rtarabic/extract/repeated", "repeated"),
+    ("item_dropped_reasons_count/", "dropped/"),
+)
+
+
+def not_stored(stats: Mapping[str, Any]) -> dict[str, int]:
+    """Article pages fetched but not stored as an article, by reason (for the ``runs`` row and the summary).
+
+    Their responses are in the run's WARC files (``rtarabic.capture``), so a later release can read them
+    again (``-a warc=``).
+
+    >>> not_stored({"rtarabic/extract/failed/no-body": 2, "rtarabic/fetch/failed/http_410": 1})
+    {'extract_failed/no-body': 2, 'http_410': 1}
+    """
+    reasons = {}
+    for key, reason in NOT_STORED_KEYS:
+        if key.endswith("/") or key.endswith("_"):
+            for suffix, value in _by_suffix(stats, key).items():
+                if value:
+                    reasons[reason + suffix] = value
+        elif stats.get(key):
+            reasons[reason] = stats[key]
+    return reasons
 
 
 def evaluate(stats: Mapping[str, Any], thresholds: Thresholds = Thresholds()) -> list[str]:
@@ -158,6 +192,8 @@ def summary(stats: Mapping[str, Any], problems: list[str]) -> str:
         f"{c['gone']} gone (HTTP errors), {c['gave_up']} given up after retries",
         f"{c['requests']} requests" + (f" ({_detail(c['requests_by'])})" if c["requests_by"] else ""),
         f"{c['ids_new']} new ids on listings",
+        f"{sum(c['not_stored'].values())} article pages fetched but not stored"
+        + (f" ({_detail(c['not_stored'])})" if c["not_stored"] else ""),
         f"field coverage of {c['extracted'] or c['items']} articles: {_coverage(c)}",
     ]
     verdict = "Unhealthy: " + "; ".join(problems) + "." if problems else "Healthy."

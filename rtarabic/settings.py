@@ -168,3 +168,30 @@ ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0, "rtarabic.useragent.ContactUserAgent
 # memory before its batch is written (so Datasette sees a slow crawl's articles).
 RTARABIC_DB_BATCH_SIZE = 100
 RTARABIC_DB_BATCH_SECONDS = 5.0
+
+# --- Raw pages in WARC, re-extraction, withdrawn articles (rtarabic/capture.py, replay.py, withdrawals.py) --
+
+# Every response received for an article page is written, with its request, to gzipped WARC files
+# in this folder (one set per run); the archive's rows name their record. "" keeps no pages.
+RTARABIC_WARC_DIR = "output/warc"
+
+# A WARC file that has reached this size is closed and the run goes on in the next one (1 GB, the
+# customary size of web archives' files).
+RTARABIC_WARC_MAX_BYTES = 1_000_000_000
+
+# Also keep listing, section, tag, feed, sitemap and robots.txt responses (about 80 listing pages a
+# run besides its articles), e.g. to replay the site's navigation with pywb.
+RTARABIC_WARC_ALL_PAGES = False
+
+DOWNLOADER_MIDDLEWARES.update({
+    # Re-extraction (-a warc=PATH): answers every request from the WARC files before anything else
+    # runs, so nothing reaches the network.
+    "rtarabic.replay.WarcReplayMiddleware": 1,
+    # Above RedirectMiddleware (600) and HttpCompressionMiddleware (590): sees redirects and errors,
+    # and bodies as they were sent (still content-encoded).
+    "rtarabic.capture.WarcCaptureMiddleware": 620,
+    # A 404/410 for an article page: the archive marks the article withdrawn.
+    "rtarabic.withdrawals.WithdrawalMiddleware": 630,
+})
+
+SPIDER_MIDDLEWARES = {"rtarabic.capture.WarcRecordMiddleware": 950}

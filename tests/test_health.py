@@ -126,6 +126,7 @@ def test_summary_paragraph():
         "Run finished: 8 new, 2 updated, 0 unchanged; 2 dropped (DuplicateArticle 2); "
         "1 failed extractions (no-body 1); 0 blocked; 0 gone (HTTP errors), 0 given up after retries; "
         "25 requests (article 11, listing 3); 10 new ids on listings; "
+        "3 article pages fetched but not stored (extract_failed/no-body 1, dropped/DuplicateArticle 2); "
         "field coverage of 10 articles: author 50%, image 90%. Healthy."
     )
     assert "\n" not in text

@@ -6,7 +6,8 @@ section page, tag pages (given with ``-a tags=`` or found on pages), their
 and the feed outrank deep pagination, and articles found on a page outrank the
 next page. Other modes: ``-a urls=``/``-a urls_file=`` (exactly those
 articles), ``-a since=``/``-a until=`` (sitemap backfill) and ``-a ids=FROM-TO``
-(id ranges through ``/news/<id>``).
+(id ranges through ``/news/<id>``), and ``-a warc=PATH`` (re-extraction: the article pages stored in
+WARC files, answered by ``rtarabic.replay.WarcReplayMiddleware``, no network).
 
 Each article id is requested once per run, whatever URL it was found under, at
 its canonical URL. Incremental runs skip ids the archive (``RTARABIC_DB``)
@@ -95,10 +96,10 @@ class RtarabicSpider(scrapy.Spider):
     name = "rtarabic"
 
     def __init__(self, *args, sections=None, tags=None, max_pages=None, urls=None, urls_file=None,
-                 since=None, until=None, ids=None, **kwargs):
+                 since=None, until=None, ids=None, warc=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.raw_arguments = dict(sections=sections, tags=tags, max_pages=max_pages, urls=urls,
-                                  urls_file=urls_file, since=since, until=until, ids=ids)
+                                  urls_file=urls_file, since=since, until=until, ids=ids, warc=warc)
         self.requested: set[int] = set()
         self.extracted: set[int] = set()
         self.tags_seen: set[str] = set()
@@ -126,7 +127,8 @@ class RtarabicSpider(scrapy.Spider):
         default_pages = settings.getint("RTARABIC_MAX_PAGES")
         self.max_pages = self.args.max_pages or (default_pages if default_pages > 0 else None)
         # Backfills (sitemaps, id ranges) and explicit URLs fetch what they name, nothing they link to.
-        self.discover = not (self.args.explicit or self.args.since or self.args.until or self.args.ids)
+        self.discover = not (self.args.explicit or self.args.since or self.args.until or self.args.ids
+                             or self.args.warc)
         self.max_hops = settings.getint("RTARABIC_ARTICLE_HOPS") if self.discover else 0
         self.sections = set(self.args.sections)
         # The home page, the feed and tag listings list articles of every section.
@@ -134,7 +136,7 @@ class RtarabicSpider(scrapy.Spider):
         self.window = None
         if self.args.since or self.args.until:
             self.window = sitemaps.parse_window(self.raw_arguments["since"], self.raw_arguments["until"])
-        if not self.args.explicit and settings.getbool("RTARABIC_INCREMENTAL"):
+        if not (self.args.explicit or self.args.warc) and settings.getbool("RTARABIC_INCREMENTAL"):
             hours = settings.getfloat("RTARABIC_REVISIT_HOURS")
             self.recent, self.coverage = self.archived_state(settings.get("RTARABIC_DB"), hours)
             if self.coverage is not None:
@@ -187,6 +189,9 @@ class RtarabicSpider(scrapy.Spider):
 
     def start_requests_for_mode(self):
         args = self.args
+        if args.warc:
+            yield from self.warc_requests()
+            return
         if args.explicit:
             for url in args.urls:
                 yield from self.article_requests([url], depth=0)
@@ -209,6 +214,30 @@ class RtarabicSpider(scrapy.Spider):
             request = self.tag_request(slug)
             if request:
                 yield request
+
+    def warc_requests(self):
+        """Re-extraction: one request per article page stored in the ``-a warc=`` files (the last 200 of
+        each id), answered from its record by ``WarcReplayMiddleware``; the item names that record."""
+        from rtarabic.replay import article_records
+
+        skipped: dict[str, int] = {}
+        pages = article_records(self.args.warc, self.base_url, skipped=skipped)
+        stats = self.crawler.stats
+        for reason, count in skipped.items():
+            stats.set_value(f"rtarabic/warc/skipped/{reason}", count)
+        logger.info("Re-extracting %(pages)d article pages from %(files)d WARC files (passed over: %(skipped)s)",
+                    {"pages": len(pages), "files": len(self.args.warc), "skipped": skipped or "none"})
+        if not pages:
+            logger.warning("The WARC files hold no article page of %(base)s; set RTARABIC_BASE_URL to the site "
+                           "they were crawled from", {"base": self.base_url})
+        for page in pages:
+            self.requested.add(page.article_id)
+            stats.inc_value("rtarabic/requests/article")
+            yield scrapy.Request(page.url, callback=self.parse_article, errback=self.article_failed,
+                                 meta={"article_id": page.article_id, "hops": 0,
+                                       "warc_replay": (str(page.path), page.offset),
+                                       "warc_record": (page.path.name, page.offset)},
+                                 dont_filter=True)
 
     def id_requests(self, first: int, last: int):
         """``/news/<id>`` for every id of the range, newest first; the site redirects each to its article."""
