@@ -4,7 +4,7 @@ Scrapy's own command exits 0 whenever the crawl ran. A cron job needs more: a
 run that was refused by the lock, blocked, or stored nothing must exit non-zero.
 
 Exit statuses: 0 healthy; 1 Scrapy's own errors (bad arguments, a crawl that
-could not start); 2 usage errors (Scrapy's, and ``-O`` on the archive); 3 unhealthy run (``rtarabic/health/problems`` says why);
+could not start); 2 usage errors (Scrapy's, ``-O`` on the archive, an archive written by a newer release); 3 unhealthy run (``rtarabic/health/problems`` says why);
 4 another run holds the archive lock. README: "Running from cron".
 """
 
@@ -16,6 +16,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from rtarabic import feeds, health, runlock
+from rtarabic.archive import check_version
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process
         try:
             feeds.check_feeds(self.settings.getdict("FEEDS"))
+            for path in runlock.archive_paths(self.settings):
+                check_version(path)  # ArchiveTooNew: written by a newer release
         except ValueError as exc:
             raise UsageError(str(exc), print_help=False) from exc
         # Taken before the crawler exists: the spider object is built before any
