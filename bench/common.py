@@ -70,7 +70,7 @@ def run_crawl(base_url: str, workdir: Path, *args: str, db: Path | None = None, 
     stats_file.unlink(missing_ok=True)
     log_file = workdir / "crawl.log"
     files = {"RTARABIC_DB": str(db or workdir / "rtarabic.db"), "RTARABIC_JSONL": str(workdir / "items-%(time)s.jsonl"),
-             "RTARABIC_STATS_FILE": str(stats_file)}
+             "RTARABIC_STATS_FILE": str(stats_file), "RTARABIC_WARC_DIR": str(workdir / "warc")}
     command = crawl_command(base_url, *args, base=FAST_SETTINGS, **{**files, **settings})
     started = time.perf_counter()
     with open(log_file, "w") as log:

@@ -42,8 +42,11 @@ def crawl_command(base_url: str, *args: str, options: tuple[str, ...] = (), base
     """``python -m scrapy crawl rtarabic [options] -s NAME=VALUE... [args]`` against ``base_url``.
 
     The ``-s`` overrides are ``base`` (the test politeness settings), ``RTARABIC_BASE_URL`` and
-    then ``settings``; run it in ``ROOT`` with ``crawl_env()``.
+    then ``settings``; run it in ``ROOT`` with ``crawl_env()``. The WARC files of a crawl go beside its
+    ``RTARABIC_DB`` (``<folder>/warc``) unless ``RTARABIC_WARC_DIR`` is given, never into the repository.
     """
+    if "RTARABIC_DB" in settings and "RTARABIC_WARC_DIR" not in settings:
+        settings["RTARABIC_WARC_DIR"] = str(Path(settings["RTARABIC_DB"]).parent / "warc")
     command = [sys.executable, "-m", "scrapy", scrapy_command, "rtarabic", *options]
     for name, value in {**base, "RTARABIC_BASE_URL": base_url, **settings}.items():
         command += ["-s", f"{name}={value}"]

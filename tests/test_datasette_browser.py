@@ -44,6 +44,7 @@ def crawl_replica(base_url: str, directory: pathlib.Path) -> pathlib.Path:
         "-s", f"RTARABIC_BASE_URL={base_url}",
         "-s", f"RTARABIC_DB={db}",
         "-s", f"RTARABIC_JSONL={directory / 'crawl.jsonl'}",
+        "-s", f"RTARABIC_WARC_DIR={directory / 'warc'}",
         "-s", "DOWNLOAD_DELAY=0",
         "-s", "AUTOTHROTTLE_ENABLED=False",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
