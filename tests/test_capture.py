@@ -289,6 +289,8 @@ def test_a_withdrawn_article_stays_marked_and_a_later_200_clears_it(make_replica
     assert {k: v for k, v in after[article_id].items() if k != "withdrawn_at"} == \
         {k: v for k, v in archived[article_id].items() if k != "withdrawn_at"}
     assert [r["withdrawn_at"] for i, r in after.items() if i != article_id] == [None] * (len(after) - 1)
+    assert withdrawn_query(db) == [{"id": article_id, "withdrawn_at": after[article_id]["withdrawn_at"],
+                                    "answer": "HTTP 410", "title": archived[article_id]["title"]}]
     # The 410 itself is kept in the run's WARC file.
     with sqlite3.connect(db) as conn:
         warc_files = json.loads(conn.execute("select warc_files from runs order by id desc").fetchone()[0])
@@ -302,3 +304,21 @@ def test_a_withdrawn_article_stays_marked_and_a_later_200_clears_it(make_replica
         events = conn.execute("select article_id, event, detail, run_id from article_events order by id").fetchall()
     assert events == [(article_id, "withdrawn", "HTTP 410", 2),
                       (article_id, "reinstated", f"withdrawn since {after[article_id]['withdrawn_at']}", 3)]
+    assert withdrawn_query(db) == []
+
+
+def withdrawn_query(db: Path) -> list[dict]:
+    """The rows of Datasette's ``withdrawn`` canned query (datasette/metadata.yml) over ``db``."""
+    import asyncio
+
+    import yaml
+    from datasette.app import Datasette
+
+    served = db.parent / "rtarabic.db"  # the database name the metadata configures
+    if not served.exists():
+        served.symlink_to(db)
+    metadata = yaml.safe_load((ROOT / "datasette" / "metadata.yml").read_text("utf-8"))
+    ds = Datasette([str(served)], metadata=metadata, plugins_dir=str(ROOT / "datasette" / "plugins"))
+    response = asyncio.run(ds.client.get("/rtarabic/withdrawn.json?_shape=array"))
+    assert response.status_code == 200, response.text
+    return [{k: row[k] for k in ("id", "withdrawn_at", "answer", "title")} for row in response.json()]
