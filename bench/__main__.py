@@ -43,11 +43,14 @@ def run_crawl_benchmarks(args, workdir: Path, results: dict) -> None:
     log(f"scrapy bench: {reference[0]['pages_per_second']:.1f} pages/s")
     with Replica(args.articles) as replica:
         crawl = crawling.full_crawl(replica, workdir / f"crawl-{args.articles}", log=log)
+        # The same crawl without raw capture: what keeping every page costs.
+        uncaptured = crawling.full_crawl(replica, workdir / f"crawl-{args.articles}-nowarc", log=log,
+                                         RTARABIC_WARC_DIR="")
         incremental = crawling.incremental(replica, workdir / f"crawl-{args.articles}", log=log)
     reference.append(scrapybench.run())
     log(f"scrapy bench again: {reference[1]['pages_per_second']:.1f} pages/s")
     pages_per_second = sum(r["pages_per_second"] for r in reference) / len(reference)
-    results["crawl"] = {"measured": now(), "crawl": crawl, "scrapy_bench": reference,
+    results["crawl"] = {"measured": now(), "crawl": crawl, "without_capture": uncaptured, "scrapy_bench": reference,
                         "scrapy_bench_pages_per_second": pages_per_second,
                         "ratio": crawl["articles_per_second"] / pages_per_second}
     results["incremental"] = {"measured": now(), **incremental}

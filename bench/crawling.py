@@ -27,17 +27,21 @@ def crawl_summary(crawl, replica_cpu: float) -> dict:
         "replica_cpu_seconds": replica_cpu,
         "returncode": crawl.returncode,
         "finish_reason": crawl.stat("finish_reason", ""),
+        # Raw capture (rtarabic/capture.py): gzipped WARC bytes written, per stored article.
+        "warc_records": crawl.stat("rtarabic/warc/records"),
+        "warc_bytes": crawl.stat("rtarabic/warc/bytes"),
+        "warc_bytes_per_article": crawl.stat("rtarabic/warc/bytes") / stored if stored else 0.0,
     }
 
 
-def full_crawl(replica: Replica, workdir: Path, log=print) -> dict:
-    """One full crawl of the replica into a fresh archive."""
+def full_crawl(replica: Replica, workdir: Path, log=print, **settings) -> dict:
+    """One full crawl of the replica into a fresh archive (WARC capture on unless ``settings`` say otherwise)."""
     before = replica.cpu_seconds()
-    crawl = run_crawl(replica.base_url, workdir)
+    crawl = run_crawl(replica.base_url, workdir, **settings)
     summary = crawl_summary(crawl, replica.cpu_seconds() - before)
     log(f"crawl of {replica.articles}: {summary['articles']} articles in {summary['seconds']:.0f} s "
         f"({summary['articles_per_second']:.1f}/s), peak RSS {summary['peak_rss_mb']:.0f} MB, "
-        f"exit {crawl.returncode}")
+        f"exit {crawl.returncode}, WARC {summary['warc_bytes_per_article']:,.0f} bytes/article")
     if summary["articles"] != replica.articles:
         log(f"  WARNING: {replica.articles} articles on the replica, {summary['articles']} stored; "
             f"see {workdir / 'crawl.log'}")

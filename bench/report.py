@@ -59,6 +59,15 @@ def rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
             f"{len(crawl['scrapy_bench'])} runs: "
             + ", ".join(f"{r['pages_per_second']:.1f}" for r in crawl["scrapy_bench"]) + ")",
             f"{crawl['ratio']:.2f}", TARGETS["throughput"], _mark(crawl["ratio"] >= 0.6)))
+        off = crawl.get("without_capture")
+        if c.get("warc_bytes") and off:
+            out.append((
+                "WARC capture",
+                f"{c['warc_bytes_per_article']:,.0f} bytes/article ({c['warc_records']:,} response records, "
+                f"{c['warc_bytes'] / 2**20:.0f} MB gzipped); crawl with capture {c['articles_per_second']:.1f} "
+                "articles/s",
+                f"the same crawl without capture {off['articles_per_second']:.1f} articles/s",
+                f"{c['articles_per_second'] / off['articles_per_second']:.2f}", "n/a", "n/a"))
     ex = results.get("extraction")
     if ex:
         o, t = ex["ours"], ex["trafilatura"]
@@ -195,7 +204,11 @@ against a reference measured in the same run.
   included. Reference: `scrapy bench` (Scrapy's own spider and server, run outside the project so none of
   our settings apply), run before and after the crawl, pages per second = responses / elapsed time of
   each run, averaged. The replica server (Python, pages generated on demand) runs on the same 2 cores as
-  the crawl; its CPU seconds during the crawl are reported beside the crawl's own.
+  the crawl; its CPU seconds during the crawl are reported beside the crawl's own. Raw capture is on
+  (`RTARABIC_WARC_DIR`, the default): every article response is written to gzipped WARC files.
+- **WARC capture**: the WARC bytes that crawl wrote (`rtarabic/warc/bytes`: response and request records,
+  gzipped per record, file headers included) per stored article; and the same crawl of the same replica
+  into a fresh archive with `RTARABIC_WARC_DIR=` (no capture), whose throughput is the reference.
 - **Extraction**: 1,000 article pages spread over a 2,000-article replica, fetched once into memory; 50
   other pages warm both extractors up. The two take turns page by page. Milliseconds per page of the
   first pass (each page new, as in a crawl); "warm" is the best of two more passes. Accuracy: bag-of-words (multiset) overlap of
