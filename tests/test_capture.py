@@ -322,3 +322,39 @@ def withdrawn_query(db: Path) -> list[dict]:
     response = asyncio.run(ds.client.get("/rtarabic/withdrawn.json?_shape=array"))
     assert response.status_code == 200, response.text
     return [{k: row[k] for k in ("id", "withdrawn_at", "answer", "title")} for row in response.json()]
+
+
+def test_a_compressed_body_is_kept_as_sent_and_re_extracted(tmp_path):
+    # The WARC holds the bytes on the wire: a gzip body stays gzipped, with its Content-Encoding; Scrapy's
+    # own decompression then runs in the re-extraction as it did in the crawl.
+    import gzip
+
+    from tests.replica import Site
+    from tests.replica.running import REPLICA_NOW
+    from tests.replica.server import ReplicaHandler, running
+
+    class GzipHandler(ReplicaHandler):
+        def send(self, status, body, content_type="text/html; charset=utf-8", headers=None, length=None):
+            if status == 200 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+                body = gzip.compress(body.encode("utf-8") if isinstance(body, str) else body, mtime=0)
+                headers = {**(headers or {}), "Content-Encoding": "gzip"}
+            return super().send(status, body, content_type, headers, length)
+
+    site = Site(articles=10, seed=5, now=REPLICA_NOW, faults=False)
+    with running(site, handler=GzipHandler) as server:
+        url = site.url(site.expected_ids()[0])
+        result = run_crawl(server.base_url, tmp_path, "-a", f"urls={url}", archive=True)
+        plain = fetch(url)  # urllib asks for no encoding: the page itself
+    assert result.returncode == 0, result.log[-3000:]
+    db = tmp_path / "archive.db"
+    (row,) = rows(db, "articles", "id").values()
+    kind, _, status, payload, _ = record_at(tmp_path / "warc" / row["warc_file"], row["warc_offset"])
+    assert (kind, status) == ("response", "200")
+    assert payload[:2] == b"\x1f\x8b" and gzip.decompress(payload) == plain
+    with open(tmp_path / "warc" / row["warc_file"], "rb") as stream:
+        stream.seek(row["warc_offset"])
+        assert next(iter(ArchiveIterator(stream))).http_headers.get_header("Content-Encoding") == "gzip"
+
+    done = reextract(server.base_url, tmp_path / "warc", tmp_path / "again.db")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert archive_rows(tmp_path / "again.db", "articles", "id") == archive_rows(db, "articles", "id")
