@@ -3,8 +3,8 @@
 ``WithdrawalMiddleware`` (a downloader middleware, ``DOWNLOADER_MIDDLEWARES`` 630) sends the
 ``rtarabic.signals.article_withdrawn`` signal for each such response; the SQLite feed storage writes
 it with its next batch, and the archive gives an archived article ``withdrawn_at`` (the row stays;
-a later 200 clears it, see ``rtarabic.archive``). Revisits (``RTARABIC_REVISIT_HOURS``), backfills and
-``-a urls=`` runs are what fetch archived articles again. README: "Withdrawn articles".
+a later 200 clears it, see ``rtarabic.archive``). Revisits (``RTARABIC_REVISIT_HOURS``), id-range
+backfills (``-a ids=``) and ``-a urls=`` runs are what fetch archived articles again. README: "Withdrawn articles".
 """
 
 from datetime import UTC, datetime
