@@ -11,10 +11,13 @@ pipelines and the feeds, exactly as in a crawl.
 Only ``200`` responses are read, one per article id: the last one in file order (files sorted by
 name, which starts with the run's time), so a folder of several runs re-extracts each article from its
 newest capture. The base URL must be the one the pages were crawled from (``RTARABIC_BASE_URL``):
-records of other hosts are skipped and counted. README: "Raw pages (WARC)".
+records of other hosts are skipped and counted. A file that cannot be read to its end (not a WARC, cut
+short by another tool) gives the records before the damage, with one error line. README: "Raw pages (WARC)".
 """
 
+import itertools
 import logging
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +25,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from rtarabic import urls as grammar
 
@@ -62,33 +66,44 @@ def article_records(paths: list[Path], base_url: str, *, skipped: dict | None = 
 
     :param paths: WARC files, in the order they were written
     :param base_url: the crawled site; pages of other hosts are skipped
-    :param skipped: if given, counts what was passed over, by reason (``not_200``, ``not_article``, ``older``)
+    :param skipped: if given, counts what was passed over, by reason (``not_200``, ``not_article``, ``older``,
+        ``unreadable``: files with damage)
     """
     skipped = {} if skipped is None else skipped
     latest: dict[int, tuple[int, StoredPage]] = {}
-    position = 0
+    position = itertools.count()
     for path in paths:
-        with open(path, "rb") as stream:
-            iterator = ArchiveIterator(stream)
-            for record in iterator:
-                if record.rec_type != "response":
+        try:
+            for page, reason in _responses(path, base_url):
+                if reason:
+                    skipped[reason] = skipped.get(reason, 0) + 1
                     continue
-                offset = iterator.get_record_offset()
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                status = record.http_headers.get_statuscode() if record.http_headers else None
-                article_id = grammar.article_id(url, base_url) if url else None
-                if status != "200":
-                    reason = "not_200"
-                elif article_id is None:
-                    reason = "not_article"
-                else:
-                    if article_id in latest:
-                        skipped["older"] = skipped.get("older", 0) + 1
-                    latest[article_id] = (position, StoredPage(url, article_id, path, offset))
-                    position += 1
-                    continue
-                skipped[reason] = skipped.get(reason, 0) + 1
+                if page.article_id in latest:
+                    skipped["older"] = skipped.get("older", 0) + 1
+                latest[page.article_id] = (next(position), page)
+        except (ArchiveLoadFailed, EOFError, OSError, zlib.error) as error:
+            skipped["unreadable"] = skipped.get("unreadable", 0) + 1
+            logger.error("%(path)s cannot be read to its end (%(error)s); using the records before the damage",
+                         {"path": path, "error": error})
     return [page for _, page in sorted(latest.values(), key=lambda entry: entry[0])]
+
+
+def _responses(path: Path, base_url: str):
+    """``(StoredPage, None)`` for each 200 article response of ``path``, ``(None, reason)`` for the others."""
+    with open(path, "rb") as stream:
+        iterator = ArchiveIterator(stream)
+        for record in iterator:
+            if record.rec_type != "response":
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            status = record.http_headers.get_statuscode() if record.http_headers else None
+            article_id = grammar.article_id(url, base_url) if url else None
+            if status != "200":
+                yield None, "not_200"
+            elif article_id is None:
+                yield None, "not_article"
+            else:
+                yield StoredPage(url, article_id, path, iterator.get_record_offset()), None
 
 
 def stored_response(path: str | Path, offset: int, request):

@@ -358,3 +358,23 @@ def test_a_compressed_body_is_kept_as_sent_and_re_extracted(tmp_path):
     done = reextract(server.base_url, tmp_path / "warc", tmp_path / "again.db")
     assert done.returncode == 0, done.stderr[-3000:]
     assert archive_rows(tmp_path / "again.db", "articles", "id") == archive_rows(db, "articles", "id")
+
+
+def test_a_damaged_warc_file_gives_the_records_before_the_damage(site, crawled, tmp_path):
+    _, db, warc = crawled
+    (source,) = warc.iterdir()
+    data = source.read_bytes()
+    entries = [e for e in index([source]) if e["warc-type"] == "response"]
+    # Cut in the middle of the record of the tenth response; add a file that is no WARC at all.
+    cut = (int(entries[9]["offset"]) + int(entries[10]["offset"])) // 2
+    damaged = tmp_path / "warc"
+    damaged.mkdir()
+    (damaged / source.name).write_bytes(data[:cut])
+    (damaged / "notes.warc").write_text("not a WARC file\n")
+    done = reextract(site.base_url, damaged, tmp_path / "again.db")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "cannot be read to its end" in done.stderr and "Traceback" not in done.stderr
+    before_cut = {int(e["warc-target-uri"].split("/")[4].split("-")[0]) for e in entries[:9]
+                  if e["http:status"] == "200"}
+    again = rows(tmp_path / "again.db", "articles", "id")
+    assert len(again) >= 5 and set(again) == before_cut & set(rows(db, "articles", "id"))
