@@ -191,7 +191,8 @@ class WarcCaptureMiddleware:
     """Downloader middleware: writes each response received for an article page (or, with
     ``RTARABIC_WARC_ALL_PAGES``, for any page) to the run's WARC files; see the module docstring.
 
-    Stats: ``rtarabic/warc/records``, ``rtarabic/warc/bytes``, ``rtarabic/warc/files`` (the file names).
+    Stats: ``rtarabic/warc/records``, ``rtarabic/warc/bytes``, ``rtarabic/warc/files`` (the file names),
+    ``rtarabic/warc/failed`` (pages that could not be written: the crawl goes on without them).
     """
 
     def __init__(self, crawler, directory: str, *, max_bytes: int, all_pages: bool):
@@ -229,10 +230,18 @@ class WarcCaptureMiddleware:
         return response
 
     def capture(self, request, response) -> None:
-        data = record_pair(request, response, received=datetime.now(UTC))
-        name, offset = self.files.append(data)
-        request.meta["warc_record"] = (name, offset)
         stats = self.crawler.stats
+        data = record_pair(request, response, received=datetime.now(UTC))
+        try:
+            name, offset = self.files.append(data)
+        except OSError as error:
+            # A full disk must not cost the article as well: the page goes on to the spider, uncaptured.
+            stats.inc_value("rtarabic/warc/failed")
+            if stats.get_value("rtarabic/warc/failed") == 1:
+                logger.error("Cannot write WARC files in %(dir)s (%(error)s): pages are not kept",
+                             {"dir": self.files.directory, "error": error})
+            return
+        request.meta["warc_record"] = (name, offset)
         stats.inc_value("rtarabic/warc/records")
         stats.inc_value("rtarabic/warc/bytes", len(data))
         if stats.get_value("rtarabic/warc/files") != self.files.names:

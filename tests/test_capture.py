@@ -378,3 +378,15 @@ def test_a_damaged_warc_file_gives_the_records_before_the_damage(site, crawled, 
                   if e["http:status"] == "200"}
     again = rows(tmp_path / "again.db", "articles", "id")
     assert len(again) >= 5 and set(again) == before_cut & set(rows(db, "articles", "id"))
+
+
+def test_a_warc_folder_that_cannot_be_written_costs_no_article(site, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the WARC folder should be\n")
+    article_id = site.site.expected_ids()[1]
+    result = run_crawl(site.base_url, tmp_path, "-a", f"urls={site.url(f'/news/{article_id}')}", archive=True,
+                       RTARABIC_WARC_DIR=str(blocker / "warc"))
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.ids == [article_id]
+    assert result.stat("rtarabic/warc/failed") >= 1
+    assert result.log.count("Cannot write WARC files in") == 1
