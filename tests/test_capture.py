@@ -21,7 +21,7 @@ from warcio.archiveiterator import ArchiveIterator
 from rtarabic.archive import SCHEMA_VERSION, Archive
 from tests import ROOT
 from tests.crawling import crawl_command, crawl_env, run_crawl
-from tests.reliability import VOLATILE, rows, start_crawl
+from tests.reliability import VOLATILE, start_crawl
 from tests.replica.running import RunningReplica
 
 WARCIO = str(Path(sys.executable).parent / "warcio")
@@ -58,6 +58,16 @@ def record_at(path, offset):
 def fetch(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=30) as response:
         return response.read()
+
+
+def rows(db, table: str, key: str) -> dict:
+    """``{key: row}`` of a table, every column."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return {row[key]: dict(row) for row in conn.execute(f"select * from [{table}]")}
+    finally:
+        conn.close()
 
 
 def archive_rows(db, table, key, *, leave_out=REREAD) -> dict:
