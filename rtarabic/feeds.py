@@ -271,6 +271,9 @@ def run_arguments(spider, crawler) -> dict:
         for key, value in vars(spider).items()
         if not key.startswith("_") and key != "name" and isinstance(value, str | int | float | bool)
     }
+    # The -a arguments as given (a re-extraction's warc=PATH among them).
+    arguments.update({key: value for key, value in (getattr(spider, "raw_arguments", None) or {}).items()
+                      if isinstance(value, str | int)})
     settings = {}
     if crawler:
         cmdline = SETTINGS_PRIORITIES["cmdline"]

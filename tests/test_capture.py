@@ -151,6 +151,8 @@ def test_reextraction_into_a_fresh_archive_gives_the_same_articles(site, crawled
         {i: (r["warc_file"], r["warc_offset"]) for i, r in rows(db, "articles", "id").items()}
     with sqlite3.connect(again) as conn:
         assert conn.execute("select count(*) from revisions").fetchone() == (0,)
+        (arguments,) = conn.execute("select arguments from runs").fetchone()
+    assert json.loads(arguments)["arguments"]["warc"] == str(warc)
 
 
 def release_with_broken_title(tmp_path: Path) -> Path:
