@@ -390,8 +390,9 @@ def test_a_failed_upgrade_changes_nothing(tmp_path, monkeypatch):
     assert {table: table_rows(path, table) for table in before} == before
     # The cause gone, the next opening upgrades it.
     monkeypatch.undo()
-    assert Archive(path).known_ids() == {row[0] for row in before["articles"]}
+    Archive(path).close()
     assert check_version(path) == SCHEMA_VERSION
+    assert [row[:-3] for row in table_rows(path, "articles")] == before["articles"]
 
 
 def test_an_archive_newer_than_the_code_is_refused_untouched(tmp_path):
