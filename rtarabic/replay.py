@@ -8,9 +8,9 @@ response (``stored_response``), and answers any other request (robots.txt, a ret
 middleware's ``process_response`` (decompression included), the spider's article callback, the item
 pipelines and the feeds, exactly as in a crawl.
 
-Only ``200`` responses are read, one per article id: the last one in file order (files sorted by
-name, which starts with the run's time), so a folder of several runs re-extracts each article from its
-newest capture. The base URL must be the one the pages were crawled from (``RTARABIC_BASE_URL``):
+Only ``200`` responses are read, one per article id: the newest (by ``WARC-Date``, then file order:
+files sorted by name, which starts with the run's time, then position), so a folder of several runs
+re-extracts each article from its newest capture. The base URL must be the one the pages were crawled from (``RTARABIC_BASE_URL``):
 records of other hosts are skipped and counted. A file that cannot be read to its end (not a WARC, cut
 short by another tool) gives the records before the damage, with one error line. README: "Raw pages (WARC)".
 """
@@ -37,12 +37,13 @@ WARC_SUFFIXES = (".warc.gz", ".warc")
 
 @dataclass(frozen=True)
 class StoredPage:
-    """Where an article page is stored: ``path`` and ``offset`` of its response record."""
+    """Where an article page is stored: ``path`` and ``offset`` of its response record, captured at ``date``."""
 
     url: str
     article_id: int
     path: Path
     offset: int
+    date: str = ""
 
 
 def warc_paths(path: str | Path) -> list[Path]:
@@ -62,7 +63,7 @@ def warc_paths(path: str | Path) -> list[Path]:
 
 
 def article_records(paths: list[Path], base_url: str, *, skipped: dict | None = None) -> list[StoredPage]:
-    """The article pages stored in ``paths``: the last ``200`` response of each article id, in file order.
+    """The article pages stored in ``paths``: the newest ``200`` response of each article id, oldest first.
 
     :param paths: WARC files, in the order they were written
     :param base_url: the crawled site; pages of other hosts are skipped
@@ -70,7 +71,7 @@ def article_records(paths: list[Path], base_url: str, *, skipped: dict | None = 
         ``unreadable``: files with damage)
     """
     skipped = {} if skipped is None else skipped
-    latest: dict[int, tuple[int, StoredPage]] = {}
+    latest: dict[int, tuple[tuple, StoredPage]] = {}
     position = itertools.count()
     for path in paths:
         try:
@@ -78,9 +79,12 @@ def article_records(paths: list[Path], base_url: str, *, skipped: dict | None = 
                 if reason:
                     skipped[reason] = skipped.get(reason, 0) + 1
                     continue
+                key = (page.date, next(position))
                 if page.article_id in latest:
                     skipped["older"] = skipped.get("older", 0) + 1
-                latest[page.article_id] = (next(position), page)
+                    if latest[page.article_id][0] > key:
+                        continue
+                latest[page.article_id] = (key, page)
         except (ArchiveLoadFailed, EOFError, OSError, zlib.error) as error:
             skipped["unreadable"] = skipped.get("unreadable", 0) + 1
             logger.error("%(path)s cannot be read to its end (%(error)s); using the records before the damage",
@@ -103,7 +107,8 @@ def _responses(path: Path, base_url: str):
             elif article_id is None:
                 yield None, "not_article"
             else:
-                yield StoredPage(url, article_id, path, iterator.get_record_offset()), None
+                date = record.rec_headers.get_header("WARC-Date") or ""
+                yield StoredPage(url, article_id, path, iterator.get_record_offset(), date), None
 
 
 def stored_response(path: str | Path, offset: int, request):
