@@ -92,6 +92,11 @@ RTARABIC_HEALTH_MAX_FALLBACK_SHARE = 0.5
 # archive may be missing articles and the operator should look.
 RTARABIC_HEALTH_MAX_BLOCKED = 0
 
+# Articles that were extracted but failed validation (a required field missing, the
+# schema broken) and so were not stored, tolerated in one run. 0: any such article
+# makes the run unhealthy; the summary names them (stats rtarabic/invalid/*).
+RTARABIC_HEALTH_MAX_INVALID = 0
+
 EXTENSIONS = {
     "rtarabic.runlock.RunLockExtension": 0,
     "rtarabic.monitors.RunHealthMonitor": 500,
