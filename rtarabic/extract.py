@@ -166,7 +166,7 @@ def _element_text(element) -> str:
 
 
 def _never(element) -> bool:
-    return element.tag in ("script", "style", "template")
+    return element.tag in ("script", "style", "template", "noscript")
 
 
 def _text(value) -> str:
@@ -300,17 +300,21 @@ def body_blocks(container) -> list[Block]:
     return blocks
 
 
+# The furniture elements of ``is_furniture_element``, as one XPath for trafilatura to prune.
+_GENERIC_PRUNE = ["//*[" + " or ".join(
+    [f"self::{tag}" for tag in sorted(L.FURNITURE_TAGS) if "-" not in tag]
+    + [f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in sorted(L.FURNITURE_CLASSES)]
+    + [f"contains(@class, '{prefix}')" for prefix in L.FURNITURE_CLASS_PREFIXES]) + "]"]
+
+
 def _generic_blocks(page: Page, url: str) -> list[Block]:
     """The main text of a page no layout knows, as trafilatura finds it, furniture elements pruned."""
     import trafilatura  # imported on first use: only redesigned pages need it
 
-    prune = ["//*[" + " or ".join(
-        [f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')" for name in sorted(L.FURNITURE_CLASSES)]
-        + [f"contains(@class, '{prefix}')" for prefix in L.FURNITURE_CLASS_PREFIXES]) + "]"]
     try:
         document = trafilatura.bare_extraction(
             page.raw.decode("utf-8", "replace"), url=url, include_comments=False, include_tables=False,
-            include_images=False, prune_xpath=prune)
+            include_images=False, prune_xpath=_GENERIC_PRUNE)
     except Exception:  # noqa: BLE001 -- a third-party extractor on hostile input: no text, not a crash
         return []
     body = getattr(document, "body", None)
@@ -381,7 +385,10 @@ def _absolute(href: str | None, page_url: str) -> str | None:
     href = (href or "").strip()
     if not href or href.startswith("#") or href.lower().startswith(_UNFOLLOWED_SCHEMES):
         return None
-    absolute = urljoin(page_url, href)
+    try:
+        absolute = urljoin(page_url, href)
+    except ValueError:  # a broken IPv6 host: no address
+        return None
     return absolute if absolute.startswith(("http://", "https://")) else None
 
 

@@ -92,10 +92,13 @@ def _host(base_url: str) -> str:
 def _split(url: str, base_url: str):
     """``url`` resolved against ``base_url`` and split, or None for schemes never followed."""
     url = (url or "").strip()
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in _FOLLOWABLE_SCHEMES:
+    try:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in _FOLLOWABLE_SCHEMES:
+            return None
+        return urlsplit(urljoin(base_url.rstrip("/") + "/", url))
+    except ValueError:  # "http://[::1/x": a broken IPv6 host is no address at all
         return None
-    return urlsplit(urljoin(base_url.rstrip("/") + "/", url))
 
 
 def is_site_host(host: str, base_url: str = DEFAULT_BASE_URL) -> bool:
