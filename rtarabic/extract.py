@@ -392,8 +392,13 @@ def _absolute(href: str | None, page_url: str) -> str | None:
     return absolute if absolute.startswith(("http://", "https://")) else None
 
 
-#: The page's canonical link is resolved for its identity and again for its area: once is enough.
-_join = lru_cache(maxsize=64)(urljoin)
+@lru_cache(maxsize=64)  # the page's canonical link is resolved for its identity and again for its area
+def _join(base: str, href: str) -> str:
+    """``urljoin``, with an unparseable href (a broken IPv6 host) resolved to the base itself."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return base
 
 
 def _path_area(url: str) -> str:
