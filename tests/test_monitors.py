@@ -47,8 +47,11 @@ def test_layout_drift_is_an_empty_unhealthy_run(replica, tmp_path):
     db = tmp_path / "archive.db"
     result = crawl(replica.base_url, db, "drift")
     assert result.returncode == 3, result.log[-3000:]
-    assert causes(result) == ["empty run", "layout drift"]
+    # This redesign has no date anywhere: each article is read generically, then refused by
+    # validation (no publication date), counted and named.
+    assert causes(result) == ["empty run", "layout drift", "invalid"]
     assert "unknown-layout" in problems(result)[1]
+    assert result.stat("rtarabic/extract/generic") == result.stat("rtarabic/invalid/missing-published") > 0
     assert result.stat("rtarabic/health/exit_status") == 3
     (row,) = runs(db)
     assert (row["exit_status"], row["new"]) == (3, 0)
