@@ -56,6 +56,11 @@ def visible_date(dt: datetime, convention: str = "egyptian", indic: bool = False
     return f"{numbers} GMT+03:00"
 
 
+def tweet_date(dt: datetime) -> str:
+    """``June 30, 2024`` (the date line of an embedded tweet)."""
+    return f"{dt:%B} {dt.day}, {dt.year}"
+
+
 def parse_now(value: str | None) -> datetime:
     """The ``now`` anchor: an ISO string, or the current time truncated to the minute."""
     if value:
