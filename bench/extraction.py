@@ -25,7 +25,7 @@ from rtarabic.boilerplate import headline_key
 from rtarabic.extract import extract_article
 from rtarabic.text import normalize
 
-TEMPLATES = ("classic", "meta", "main_article", "amp", "drift")
+TEMPLATES = ("classic", "current", "main_article", "amp", "drift")
 NOW = datetime(2026, 12, 1, 9, tzinfo=UTC)
 
 
@@ -145,7 +145,7 @@ def run(pages_count: int = 1000, passes: int = 1, warmup: int = 20, log=print, s
     site = _site(max(2 * pages_count, 300), seed)
     by_template = pages_by_template(site, pages_count)
     functions = {"ours": ours, "trafilatura": theirs}
-    time_both(functions, by_template["meta"][:warmup], site.base_url)
+    time_both(functions, by_template["current"][:warmup], site.base_url)
     result = {"pages_per_template": pages_count, "templates": {}}
     for template, pages in by_template.items():
         if not pages:

@@ -307,8 +307,8 @@ _GENERIC_PRUNE = ["//*[" + " or ".join(
     + [f"contains(@class, '{prefix}')" for prefix in L.FURNITURE_CLASS_PREFIXES]) + "]"]
 
 
-def _generic_blocks(page: Page, url: str) -> list[Block]:
-    """The main text of a page no layout knows, as trafilatura finds it, furniture elements pruned."""
+def _main_text(page: Page, url: str) -> list[str]:
+    """The paragraphs of the page's main text as trafilatura finds them (furniture elements pruned)."""
     import trafilatura  # imported on first use: only redesigned pages need it
 
     try:
@@ -320,13 +320,71 @@ def _generic_blocks(page: Page, url: str) -> list[Block]:
     body = getattr(document, "body", None)
     if body is None:
         return []
-    blocks = []
+    texts = []
     for element in body:
-        items = element.findall("item") if element.tag == "list" else [element]
-        for item in items:
+        for item in element.findall("item") if element.tag == "list" else [element]:
             text = normalize(" ".join(" ".join(item.itertext()).split()))
             if text:
-                blocks.append(Block(text))
+                texts.append(text)
+    return texts
+
+
+#: Share of the main text's characters the generic body container must hold.
+_CONTAINER_SHARE = 0.8
+
+
+def _generic_container(root, texts: list[str], own: set[str]):
+    """The element of our tree that holds the main text: the deepest one holding at least
+    ``_CONTAINER_SHARE`` of the characters of the blocks whose text trafilatura kept. Reading
+    that container like a layout's (``body_blocks``) keeps its structure, links and every
+    block trafilatura's heuristics dropped, and the furniture rules apply alike."""
+    wanted = set(texts) - own
+    held: dict = {}
+    total = 0
+    for element in root.iter(etree.Element):
+        tag = element.tag
+        if tag in L.INLINE or is_furniture_element(element):
+            continue
+        if tag not in L.TEXT_BLOCKS and not (element.text or "").strip():
+            continue
+        text = _element_text(element)
+        if text not in wanted:
+            continue
+        total += len(text)
+        for ancestor in element.iterancestors():
+            held[ancestor] = held.get(ancestor, 0) + len(text)
+    if not total:
+        return None
+    best, best_depth = None, -1
+    for element, size in held.items():
+        if size >= _CONTAINER_SHARE * total:
+            depth = sum(1 for _ in element.iterancestors())
+            if depth > best_depth:
+                best, best_depth = element, depth
+    return best
+
+
+def _is_tag_list(block: Block) -> bool:
+    """Whether a block is nothing but links to tag pages (the tags block, not text)."""
+    return bool(block.links) and all("/tags/" in (a.get("href") or "") for a in block.links) and (
+        block.text == normalize("".join(_element_text(a) for a in block.links)))
+
+
+def _generic_blocks(page: Page, url: str, title: str | None, summary: str | None) -> list[Block]:
+    """The body of a page no layout knows: the container of its main text read structurally, or
+    trafilatura's paragraphs themselves when no element holds them. The page's own headline and
+    lead (known from its metas) are not body; nor is a block of tag links."""
+    texts = _main_text(page, url)
+    own = {t for t in (title, summary) if t}
+    container = _generic_container(page.root, texts, own) if texts else None
+    if container is not None:
+        return [b for b in body_blocks(container) if not _is_tag_list(b)]
+    # trafilatura's own paragraphs: they start wherever the page's text does, so an opening
+    # headline or lead is the page's header, not body.
+    keys = {headline_key(t) for t in own}
+    blocks = [Block(t) for t in texts]
+    while blocks and headline_key(blocks[0].text) in keys:
+        blocks.pop(0)
     return blocks
 
 
@@ -540,7 +598,8 @@ _CARD_TITLES = tuple(etree.XPath(query) for query in L.CARD_TITLES)
 
 def _card_headline(a) -> str:
     """A card's headline: its first title element with text (without the card's label), else its
-    own text."""
+    first innermost element whose text is not a label by the text rules (a story card shows
+    "RT STORIES", the headline and a hashtag line), else its own text."""
     for selector in _CARD_TITLES:
         for node in selector(a):
             text = _element_text(node)
@@ -548,6 +607,11 @@ def _card_headline(a) -> str:
                 text = without_card_label(text)
                 if text:
                     return text
+    for node in a.iterdescendants(etree.Element):
+        if len(node) == 0:
+            text = _element_text(node)
+            if text and not is_furniture(text):
+                return without_card_label(text) or text
     text = _element_text(a)
     return without_card_label(text) if text else text
 
@@ -649,14 +713,7 @@ def extract_article(html: "str | bytes | Page", url: str, *, base_url: str = DEF
             fallbacks.append("body")
     blocks = body_blocks(container) if container is not None else []
     if layout is None and not blocks:
-        blocks = _generic_blocks(page, url)
-        # The generic reading starts wherever the page's text does: the page's own headline,
-        # lead and section label before the first paragraph are not body.
-        own = {headline_key(t) for t in (title, summary) if t}
-        while blocks and headline_key(blocks[0].text) in own or (
-                blocks and len(blocks) > 1 and len(blocks[0].text.split()) <= 3 and not blocks[0].links
-                and headline_key(blocks[1].text) in own):
-            blocks.pop(0)
+        blocks = _generic_blocks(page, url, title, summary)
     paragraphs, links, source, own_links = _read_body(blocks, url)
     if not paragraphs and isinstance(ld.get("articleBody"), str):
         paragraphs, _, ld_source, _ = _read_body([Block(t) for t in map(normalize, ld["articleBody"].split("\n"))

@@ -31,7 +31,7 @@ class ArticleItem:
     language: str = "ar"
     content_hash: str = ""
     crawled_at: str = ""
-    # How the article was read: the name of the layout row that matched (``classic``, ``meta``,
+    # How the article was read: the name of the layout row that matched (``classic``, ``current``,
     # ``main_article``, ``amp``), or ``generic`` for a page no row knows (rtarabic.extract).
     extraction: str = ""
     # Headlines of other articles linked from the same page (header, story

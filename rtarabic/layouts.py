@@ -83,11 +83,15 @@ _PUBLISHED_META = (
 _MODIFIED_META = (meta("article:modified_time"), meta("modified-date"), meta("og:updated_time"),
                   "time[itemprop=dateModified]::attr(datetime)")  # OpenGraph and microdata (standard)
 
-# Cover picture of the 2019-2025 templates: lazy-loaded <img data-src> with a <noscript><img src>
-# copy for clients without JavaScript. S1 §3.1 "Cover image", §0.
-_PHOTO_IMAGES = (".photo img[data-src]", ".photo noscript img[src]", ".photo img[src]")
-_PHOTO_CAPTION = (".photo .caption",)  # S1 §3.1, §4 item 7
-_PHOTO_CREDIT = (".photo .copyright",)  # S1 §3.1, §4 item 7
+# Cover picture of the 2019-2025 templates: the .photo right after the lead in the body container
+# (S1 §3.1 "Cover image"; §3.1 INFERENCE: p.intro, then the cover div.photo, then the paragraphs;
+# §4 item 7: caption and credit right after the lead), lazy-loaded <img data-src> with a
+# <noscript><img src> copy. Later .photo blocks are in-body pictures (S1 "In-body images"), not the cover.
+_COVER = ("div.js-mediator-article > p.intro + .photo", "div.js-mediator-article > .photo:first-child")
+_PHOTO_IMAGES = tuple(f"{cover} {img}" for img in ("img[data-src]", "noscript img[src]", "img[src]", "amp-img[src]")
+                      for cover in _COVER)
+_PHOTO_CAPTION = tuple(f"{cover} .caption" for cover in _COVER)  # S1 §3.1, §4 item 7
+_PHOTO_CREDIT = tuple(f"{cover} .copyright" for cover in _COVER)  # S1 §3.1, §4 item 7
 _SECTION_LINKS = (".time-public a[href]",)  # S3, S1 §3.1 "Category"
 _TAGS = (".news-tags a[href]",)  # S1 §3.1 "Tags" (2023-25)
 _AUTHOR = (meta("mediator_author"),)  # S1 §3.1, §3.3
@@ -113,7 +117,7 @@ CLASSIC = Layout(
 )
 
 CURRENT = Layout(
-    name="meta",
+    name="current",
     seen="2023-2025 (the current template)",
     # S1 §3.1 (2023-25): the body is //div[contains(@class,'js-mediator-article')]; no h1.heading,
     # the scraper reads the headline from og:title.
@@ -170,8 +174,8 @@ AMP = Layout(
     date_text=(".time-public .date", "span.date", "time"),
     author=_AUTHOR,
     tags=_TAGS,
-    images=(".photo amp-img[src]", "amp-img[src]", *_PHOTO_IMAGES),
-    image_caption=(*_PHOTO_CAPTION, "figure figcaption"),
+    images=_PHOTO_IMAGES,
+    image_caption=_PHOTO_CAPTION,
     image_credit=_PHOTO_CREDIT,
     end_markers=(".news-tags",),
 )
@@ -195,8 +199,14 @@ FALLBACK = Layout(
     modified=_MODIFIED_META,
     date_text=("span.date", "article time", "main time"),
     author=(*_AUTHOR, meta("article:author"), meta("author")),  # rt-english article:author
-    tags=_TAGS,
+    # Structure: the last element of the article whose links all go to tag pages and that has no
+    # text of its own (the tags block follows the body, S1 §3.1).
+    tags=(*_TAGS, "(//article//*[a[contains(@href, '/tags/')] and not(a[not(contains(@href, '/tags/'))])"
+                  " and not(text()[normalize-space()])])[last()]/a[@href]"),
     images=(meta("og:image"), meta("twitter:image"), *_PHOTO_IMAGES),
+    # Structure: the article's first <figure>, its caption text and a credit element after it.
+    image_caption=(*_PHOTO_CAPTION, "(//article//figure)[1]/figcaption/text()"),
+    image_credit=(*_PHOTO_CREDIT, "(//article//figure)[1]/figcaption/*[last()]"),
 )
 
 #: The ``<title>`` element, whose text ends with this suffix on every page (S7 §3.3).
@@ -252,12 +262,12 @@ ALL_LINKS = "//a[@href]"
 #: Title elements inside recommendation and story cards, in priority order: their text is the
 #: other article's headline without the card's label ("إقرأ المزيد", "RT STORIES") or a duplicate
 #: rendering of the same name. S1 §3.2 (read-more__title, read-more-big__title, read-more__footer),
-#: §2.4 and §5 (a.heading, list-news_text). ``__name``: no evidence, a last fallback for a story
-#: card whose label and name are both shown (§4 item 4: each story name appears twice).
+#: §2.4 and §5 (a.heading, list-news_text). Cards without any of these (story cards, whose classes
+#: nobody has seen) are read by the text rules instead (``extract._card_headline``).
 CARD_TITLES = (
     ".//*[contains(@class, '__title')]",
     ".//*[contains(@class, '__footer')]",
-    ".//*[contains(@class, '__name') or contains(@class, 'heading') or contains(@class, 'list-news_text')]",
+    ".//*[contains(@class, 'heading') or contains(@class, 'list-news_text')]",
 )
 
 #: Anti-bot interstitial (DDoS-Guard's JavaScript check) markers (§2.8; S13).

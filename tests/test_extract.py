@@ -109,7 +109,7 @@ META_BODY = """<div class="article-page">
 def test_meta_layout_reads_title_and_lead_from_meta_tags():
     extraction = extract_article(page(META_BODY), URL, base_url=BASE)
     article = extraction.article
-    assert extraction.layout == "meta"
+    assert extraction.layout == "current"
     assert (article["title"], article["summary"], article["body"], article["source"]) == (
         "زاخاروفا تتحدث",
         "أكدت المتحدثة باسم الخارجية.",
@@ -376,7 +376,7 @@ MESSY_TEXT = [
 def test_current_template_keeps_every_text_block_and_no_furniture():
     extraction = extract_article(page(MESSY_BODY, head=CURRENT_HEAD), URL, base_url=BASE)
     article = extraction.article
-    assert (extraction.layout, article["extraction"]) == ("meta", "meta")
+    assert (extraction.layout, article["extraction"]) == ("current", "current")
     assert article["body"].split("\n\n") == MESSY_TEXT
     assert (article["summary"], article["source"]) == ("أكدت المتحدثة باسم الخارجية.", "RT")
     assert article["links"] == ["https://arabic.rt.com/russia/1600000-y/"]
@@ -494,11 +494,13 @@ def healthy_ids(site: Site, layout: str, count: int = 4) -> list[int]:
     return ids[:count]
 
 
-@pytest.mark.parametrize("layout,amp", [("classic", False), ("meta", False), ("main_article", False),
-                                        ("classic", True), ("meta", True), ("main_article", True)])
+@pytest.mark.parametrize("layout,amp", [("classic", False), ("current", False), ("main_article", False),
+                                        ("classic", True), ("current", True), ("main_article", True)])
 def test_replica_pages_over_http_equal_truth(served_site, layout, amp):
-    for article_id in healthy_ids(served_site, layout):
-        url = served_site.url(article_id) + ("amp" if amp else "")
+    ids = healthy_ids(served_site, layout)
+    assert ids
+    for article_id in ids:
+        url = served_site.base_url + (served_site.amp_path(article_id) if amp else served_site.path(article_id))
         extraction = extract_article(fetch(url), url, base_url=served_site.base_url)
         assert extraction.problem is None
         assert extraction.layout == ("amp" if amp else layout)
@@ -531,20 +533,16 @@ def test_replica_non_article_pages_over_http(served_site):
             assert extract_article(fetch(url), url, base_url=served_site.base_url).problem == "not-article"
 
 
-def test_replica_layout_drift_is_read_generically():
-    """The old replica's redesign has no metas at all: the text is still read, as ``generic``."""
-    site = Site(articles=40, seed=3, now=REPLICA_NOW, faults=False)
-    for article_id in site.article_ids()[:5]:
-        html = replica_pages.article_page(site, article_id, drift=True)
-        extraction = extract_article(html, site.url(article_id), base_url=site.base_url)
-        truth = site.truth(article_id)
+def test_replica_layout_drift_is_read_generically_over_http(make_replica):
+    """A redesign (metas and JSON-LD as before, every class new): each article read as ``generic``,
+    whole and exact."""
+    replica = make_replica(articles=40, layout_drift=True)
+    site = replica.site
+    for article_id in [i for i in site.article_ids() if not site.entries[i].fault][:8]:
+        url = site.url(article_id)
+        extraction = extract_article(fetch(url), url, base_url=site.base_url)
         assert (extraction.problem, extraction.layout) == (None, "generic")
-        assert extraction.article["extraction"] == "generic"
-        assert extraction.article["title"] == truth["title"]
-        # Without a description meta the lead cannot be told from the body: it stays in it.
-        paragraphs = extraction.article["body"].split("\n\n")
-        assert paragraphs[1:] == truth["body"].split("\n\n")
-        assert paragraphs[0] == site.article(article_id).lead
+        assert extraction.article == expected_item(site, article_id, "generic")
 
 
 @pytest.fixture(scope="module")
@@ -552,26 +550,35 @@ def whole_site():
     return Site(articles=300, seed=11, now=REPLICA_NOW, faults=False)
 
 
-@pytest.mark.parametrize("amp", [False, True])
-def test_every_replica_article_equals_truth(whole_site, amp):
-    """Every article of a 300-article site, desktop and AMP: item, boilerplate, headlines."""
+def furniture_paragraphs(site: Site, article_id: int, body: str) -> list[str]:
+    """Paragraphs of ``body`` that are one of the page's furniture texts."""
+    truth = set(site.truth(article_id)["body"].split("\n\n"))
+    furniture = (set(site.furniture_texts(article_id)) | set(site.boilerplate(article_id))) - truth
+    return [p for p in body.split("\n\n") if p in furniture]
+
+
+@pytest.mark.parametrize("template", ["desktop", "amp", "drift"])
+def test_every_replica_article_equals_truth(whole_site, template):
+    """Every article of a 300-article site, every template and the AMP copy and the redesign: item,
+    furniture, headlines."""
     layouts = set()
+    amp, drift = template == "amp", template == "drift"
     for article_id in whole_site.article_ids():
-        html = replica_pages.article_page(whole_site, article_id, amp=amp)
-        url = whole_site.url(article_id) + ("amp" if amp else "")
+        html = replica_pages.article_page(whole_site, article_id, amp=amp, drift=drift)
+        url = whole_site.base_url + (whole_site.amp_path(article_id) if amp else whole_site.path(article_id))
         extraction = extract_article(html.encode(), url, base_url=whole_site.base_url)
-        expected = expected_item(whole_site, article_id, "amp" if amp else None)
+        expected = expected_item(whole_site, article_id, "amp" if amp else "generic" if drift else None)
         assert extraction.article == expected, article_id
+        assert furniture_paragraphs(whole_site, article_id, extraction.article["body"]) == []
         layouts.add(extraction.layout)
-        paragraphs = expected["body"].split("\n\n")
-        for text in whole_site.boilerplate(article_id):
-            assert text not in paragraphs
-        if not amp:  # the AMP copy has no sidebars
+        if template == "desktop":  # the AMP copy has no sidebars
+            paragraphs = expected["body"].split("\n\n")
             headlines = set(extraction.headlines)
             assert set(whole_site.headlines(article_id)) <= headlines
             assert headlines <= set(whole_site.headlines(article_id)) | STORY_NAMES
             assert not headlines & set(paragraphs)
-    assert layouts == ({"amp"} if amp else {"classic", "meta", "main_article"})
+    assert layouts == {"desktop": {"classic", "current", "main_article"}, "amp": {"amp"},
+                       "drift": {"generic"}}[template]
 
 
 def test_replica_listings_over_http(served_site):

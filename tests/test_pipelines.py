@@ -74,7 +74,7 @@ def make_article(**overrides) -> ArticleItem:
                "caption": "البيت الأبيض: محادثة ترامب وبوتين كانت بناءة", "credit": "AP"},
         links=[],
         crawled_at="2025-10-16T20:00:00+00:00",
-        extraction="meta",
+        extraction="current",
         page_headlines=list(HEADLINES),
     )
     fields.update(overrides)
