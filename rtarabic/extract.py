@@ -333,26 +333,46 @@ def _main_text(page: Page, url: str) -> list[str]:
 _CONTAINER_SHARE = 0.8
 
 
+def _inline_runs(element) -> list[str]:
+    """The texts of a wrapper's own runs of bare text and inline elements, split at its blocks."""
+    runs, run = [], [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag in L.INLINE:
+            _collect_text(child, run, is_furniture_element)
+        elif isinstance(child.tag, str):
+            runs.append(normalize("".join(run)))
+            run = []
+        run.append(child.tail or "")
+    runs.append(normalize("".join(run)))
+    return [text for text in runs if text]
+
+
 def _generic_container(root, texts: list[str], own: set[str]):
     """The element of our tree that holds the main text: the deepest one holding at least
-    ``_CONTAINER_SHARE`` of the characters of the blocks whose text trafilatura kept. Reading
-    that container like a layout's (``body_blocks``) keeps its structure, links and every
-    block trafilatura's heuristics dropped, and the furniture rules apply alike."""
-    wanted = set(texts) - own
+    ``_CONTAINER_SHARE`` of the characters of the text blocks (paragraphs, subheads, list items,
+    quotations, bare text in a wrapper) whose text is in what trafilatura kept, the page's own
+    headline and lead left out. Reading that container like a layout's (``body_blocks``) keeps its
+    structure, its links and any block trafilatura's heuristics dropped, and the furniture rules
+    apply alike."""
+    kept = "\n".join(texts)
     held: dict = {}
     total = 0
     for element in root.iter(etree.Element):
         tag = element.tag
         if tag in L.INLINE or is_furniture_element(element):
             continue
-        if tag not in L.TEXT_BLOCKS and not (element.text or "").strip():
+        if tag in L.TEXT_BLOCKS:
+            if any(ancestor.tag in L.TEXT_BLOCKS for ancestor in element.iterancestors()):
+                continue  # counted with the block around it
+            runs = [_element_text(element)]
+        else:  # a wrapper: its runs of bare text and inline elements are blocks
+            runs = _inline_runs(element)
+        size = sum(len(text) for text in runs if text and text not in own and text in kept)
+        if not size:
             continue
-        text = _element_text(element)
-        if text not in wanted:
-            continue
-        total += len(text)
+        total += size
         for ancestor in element.iterancestors():
-            held[ancestor] = held.get(ancestor, 0) + len(text)
+            held[ancestor] = held.get(ancestor, 0) + size
     if not total:
         return None
     best, best_depth = None, -1
