@@ -570,26 +570,41 @@ def _tags(nodes, base_url: str) -> list[dict]:
     return tags
 
 
-def _image(layout: L.Layout, doc: Selector, page_url: str, ld_image) -> tuple[dict | None, bool]:
-    url, fell_back = None, False
-    for chain, is_fallback in ((layout.images, False), (L.FALLBACK.images, True)):
-        for node in _first_nodes(chain, doc):
-            value = node if isinstance(node, str) else node.get("data-src") or node.get("src")
-            url = _absolute(value, page_url)
-            if url:
-                fell_back = is_fallback and layout is not L.FALLBACK
-                break
+def _first_url(chain, doc: Selector, page_url: str) -> str | None:
+    for node in _first_nodes(chain, doc):
+        value = node if isinstance(node, str) else node.get("data-src") or node.get("src")
+        url = _absolute(value, page_url)
         if url:
-            break
-    if not url and ld_image:
-        url, fell_back = _absolute(_ld_string(ld_image), page_url), True
-    if not url:
+            return url
+    return None
+
+
+def _image(layout: L.Layout, doc: Selector, page_url: str, ld: dict) -> tuple[dict | None, bool]:
+    """The cover picture and whether it came from meta/JSON-LD rather than the layout's own chain.
+
+    The page's metadata says whether there is a cover (og:image, S7 §3.3; else the JSON-LD
+    NewsArticle's image): a page with OpenGraph (or JSON-LD) that names no image has none, and a
+    picture found by structure is then an in-body one (which may follow the lead, as a cover
+    would). Otherwise the layout's own cover (with its caption and credit) wins, then the named
+    URL. Pages without either metadata are read by structure alone.
+    """
+    own = _first_url(layout.images, doc, page_url)
+    if doc.xpath(L.OPEN_GRAPH):
+        named = _first_url(L.OG_IMAGE, doc, page_url)
+    elif ld:
+        named = _absolute(_ld_string(ld.get("image")), page_url)
+    else:
+        named = own or _first_url(L.FALLBACK.images, doc, page_url)
+    if not named:
         return None, False
-    caption = _first_text(layout.image_caption, doc)
-    credit = _first_text(layout.image_credit, doc)
+    url = own or named
+    caption = credit = None
+    if own:
+        caption = _first_text(layout.image_caption, doc)
+        credit = _first_text(layout.image_credit, doc)
     if credit:
         credit = credit.lstrip("©").strip() or None
-    return {"url": url, "caption": caption, "credit": credit}, fell_back
+    return {"url": url, "caption": caption, "credit": credit}, not own and layout is not L.FALLBACK
 
 
 def _section_name(layout: L.Layout, doc: Selector, section: str, breadcrumbs: dict) -> str | None:
@@ -755,7 +770,7 @@ def extract_article(html: "str | bytes | Page", url: str, *, base_url: str = DEF
     author = pick("author", (ld.get("author") or {}).get("name")
                   if isinstance(ld.get("author"), dict) and ld["author"].get("@type") == "Person" else None)
     tags = _tags(_first_nodes(row.tags, doc), base_url)
-    image, image_fell_back = _image(row, doc, url, ld.get("image"))
+    image, image_fell_back = _image(row, doc, url, ld)
     if image_fell_back:
         fallbacks.append("image")
 
@@ -818,18 +833,24 @@ def load_more_url(html: "str | bytes | Page", url: str, *, base_url: str = DEFAU
     """
     page = parse(html)
     if page.selector is not None:
-        for control in _query(page.selector, L.LOAD_MORE):
-            for attribute in L.LOAD_MORE_ATTRIBUTES:
-                value = control.get(attribute)
-                if value and "/listing/" in unquote(value):
+        for control in _first_nodes(L.LOAD_MORE, page.selector):
+            for value in control.values():
+                if "/listing/" in unquote(value):
                     return _absolute(value, url)
     match = _LISTING_URL_IN_PAGE.search(page.raw)
     return _absolute(match.group(0).decode("utf-8", "replace"), url) if match else None
 
 
 def listing_attribute_urls(page: Page) -> list[str]:
-    """Every attribute value of the page holding a ``/listing/`` URL (the "load more" controls')."""
-    return page.selector.xpath("//@*[contains(., '/listing/')]").getall() if page.selector is not None else []
+    """Every attribute value of the page holding a ``/listing/`` URL, then the whole-number attribute
+    values of the "load more" control (the page it asks for next, when its URL holds only a
+    ``{page}`` placeholder)."""
+    if page.selector is None:
+        return []
+    values = page.selector.xpath("//@*[contains(., '/listing/')]").getall()
+    for control in _first_nodes(L.LOAD_MORE, page.selector)[:1]:
+        values += [value.strip() for value in control.values() if value.strip().isdigit()]
+    return values
 
 
 def tag_links(page: Page) -> list[str]:

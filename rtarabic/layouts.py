@@ -220,6 +220,9 @@ CANONICAL = CANONICAL_LINKS[0]
 
 JSON_LD = "//script[@type='application/ld+json']/text()"  # rt-english §3.3
 OG_TYPE = meta("og:type")
+#: Any OpenGraph tag (S1, S7 §3.3; rt-english), and the cover it names.
+OPEN_GRAPH = "/html/head/meta[starts-with(@property, 'og:') or starts-with(@name, 'og:')]"
+OG_IMAGE = (meta("og:image"),)
 
 # -- the body container: what is article text and what is furniture -------------------------------
 
@@ -278,9 +281,14 @@ INTERSTITIAL = (
     " or //*[contains(@id, 'ddg-') or contains(@class, 'ddg-') or contains(@id, 'ddos-guard')])"
 )
 
-#: "Load more" controls of section/tag pages: any element with one of these attributes holding
-#: a ``/listing/`` URL (§2.4 the listing grammar; S6 §5 a "load more" <button>), in this order.
-LOAD_MORE_ATTRIBUTES = ("data-listing-url", "data-url", "data-href", "data-listing", "href")
-LOAD_MORE = "//*[" + " or ".join(f"@{name}[contains(., '/listing/')]" for name in LOAD_MORE_ATTRIBUTES) + "]"
+#: "Load more" controls of section/tag pages, tried in this order: a <button> (S6 §5: a "load more"
+#: <button> under the list), any element with a data attribute, then a link, whose attribute holds a
+#: ``/listing/`` URL (§2.4 the listing grammar). Which attribute holds it is not evidenced: the first
+#: one whose value is a listing URL is taken.
+LOAD_MORE = (
+    "//button[@*[contains(., '/listing/')]]",
+    "//*[@*[starts-with(name(), 'data-')][contains(., '/listing/')]]",
+    "//*[@href[contains(., '/listing/')]]",
+)
 #: The listing URL anywhere in the page's HTML or scripts, as the RT CMS embeds it (§2.4).
 LISTING_URL_IN_PAGE = rb"(?:https?://[^\s\"'<>]+)?/listing/[^\s\"'<>]+"

@@ -251,3 +251,18 @@ def test_deduplicator_asks_the_archive_and_keeps_an_edited_articles_old_text(tmp
     finally:
         lookup.close()
         archive.close()
+
+
+def test_invalid_articles_make_the_run_unhealthy_and_are_named_in_its_summary(crawler):
+    from rtarabic import health
+
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    with pytest.raises(MissingField):
+        pipeline.process_item(make_article(published=None))
+    stats = {**crawler.stats.get_stats(), "finish_reason": "finished"}
+    problems = health.evaluate(stats)
+    assert problems == ["invalid: 1 articles failed validation and were not stored "
+                        "(missing-published 1; RTARABIC_HEALTH_MAX_INVALID=0)"]
+    assert "1 invalid articles not stored (1721790 https://arabic.rt.com/world/1721790-%D8%A8/: " \
+           "missing-published)" in health.summary(stats, problems)
+    assert health.evaluate(stats, health.Thresholds(max_invalid=1)) == []
