@@ -39,7 +39,7 @@ def render(site, article_id: int, template: str) -> tuple[str, bytes]:
     """(url, html) of an article in ``template``."""
     from tests.replica import pages
 
-    url = site.url(article_id) + ("amp" if template == "amp" else "")
+    url = site.base_url + (site.amp_path(article_id) if template == "amp" else site.path(article_id))
     html = pages.article_page(site, article_id, amp=template == "amp", drift=template == "drift")
     return url, html.encode("utf-8")
 
