@@ -130,6 +130,12 @@ def misses(results: dict) -> list[str]:
     if crawl and crawl["ratio"] < 0.6:
         notes.append(f"- **Crawl throughput** {crawl['ratio']:.2f} against 0.6: short by "
                      f"{0.6 / crawl['ratio'] - 1:.0%}. {WHY['throughput']}")
+    drift = (ex or {}).get("templates", {}).get("drift")
+    if drift and drift["ours"]["ms_per_page"] > drift["trafilatura"]["ms_per_page"]:
+        notes.append(f"- **Extraction speed on drift pages** ours {drift['ours']['ms_per_page']:.2f} ms/page against "
+                     f"trafilatura's {drift['trafilatura']['ms_per_page']:.2f}: a page no layout knows runs "
+                     "trafilatura (fast mode) to find its main text, after our own selectors, then reads the "
+                     "container it finds; the other templates never call it.")
     if ex and "templates" in ex and ex["speedup"] < 1:
         notes.append(f"- **Extraction speed** ours {ex['ours']['ms_per_page']:.2f} ms/page against trafilatura's "
                      f"{ex['trafilatura']['ms_per_page']:.2f}. {WHY['speed']}")
