@@ -8,6 +8,7 @@ the repository's metadata and plugins, as ``make datasette`` serves it.
 import asyncio
 import importlib.util
 import json
+import os
 import pathlib
 import sqlite3
 import subprocess
@@ -400,7 +401,7 @@ def test_unknown_article_is_a_404(reading_path):
                                   "/rtarabic/articles"])
 def test_titles_link_to_the_article_page(reading_path, path):
     html = get_html(serve(reading_path), path)
-    assert f'<a class="rt-article-link" dir="auto" href="/rtarabic/articles/201">{VERSIONS[-1]["title"]}</a>' in html
+    assert f'<a class="rt-article-link" href="/rtarabic/articles/201">{VERSIONS[-1]["title"]}</a>' in html
 
 
 def test_every_page_sets_cells_to_their_own_direction(reading_path):
@@ -453,3 +454,20 @@ def test_search_feed_of_no_match_is_a_feed_that_says_so(reading_path):
     got = entries(atom(serve(reading_path), "/rtarabic/search_feed.atom?" + urlencode({"q": "بطريق"})))
     assert [(e["id"], e["link"]) for e in got] == [("urn:rtarabic:search:بطريق", "search?q=بطريق")]
     assert got[0]["title"].startswith("لا مقالات بعد")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("required,status", [(None, 0), ("1", 1)])
+def test_browser_tests_without_chromium_say_how_to_install_it(tmp_path, required, status):
+    # Issue 13: `make test` on a machine without Chromium ended in a Playwright traceback.
+    env = {**os.environ, "RTARABIC_CHROMIUM": str(tmp_path / "no-chromium")}
+    env.pop("RTARABIC_REQUIRE_BROWSER", None)
+    if required:
+        env["RTARABIC_REQUIRE_BROWSER"] = required
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", str(ROOT / "tests" / "test_datasette_browser.py")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == status, result.stdout[-3000:]
+    assert "install it with `sudo apt-get install chromium`" in result.stdout
+    assert "Traceback" not in result.stdout and "playwright" not in result.stdout.lower()

@@ -14,7 +14,7 @@ the README's "Browsing the archive with Datasette" shows the pages.
 import difflib
 import json
 import re
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from markupsafe import Markup, escape
 
@@ -127,6 +127,7 @@ def article_view(row: dict, revisions: list[dict], urls) -> dict:
         "first_seen": row.get("first_seen"),
         "last_seen": row.get("last_seen"),
         "url": row.get("url"),
+        "display_url": unquote(row.get("url") or ""),
         "withdrawn_at": row.get("withdrawn_at"),
         "changes": list(reversed(changes)),
     }
@@ -161,7 +162,7 @@ def render_cell(row, value, column, table, database, datasette):
     if not isinstance(article_id, int):
         return None
     href = datasette.urls.row(DATABASE, "articles", str(article_id))
-    return Markup('<a class="rt-article-link" dir="auto" href="{}">{}</a>').format(href, value)
+    return Markup('<a class="rt-article-link" href="{}">{}</a>').format(href, value)
 
 
 @hookimpl
