@@ -5,11 +5,11 @@ the spider adds the size of the id range, or the article URLs it selects from ea
 stat ``rtarabic/progress/total``. Every ``RTARABIC_PROGRESS_INTERVAL`` seconds (default 60; 0
 turns it off) :class:`BackfillProgress` logs, like Scrapy's LogStats::
 
-    Backfill: 1200 of 5000 articles (24.0%), 310 articles/min, about 12m 15s left
+    Backfill: 1200 of 5000 article pages (24.0%), 310 pages/min, about 12m 15s left
 
 and at the end of the run::
 
-    Backfill finished: 5000 of 5000 articles in 16m 02s (312 articles/min)
+    Backfill finished (finished): 5000 of 5000 article pages in 16m 02s (312 pages/min)
 
 An article is done when its request has left the downloader once (answered or failed), whatever
 came of it; redirects, retries and its AMP copy count once. Runs without a total (incremental
@@ -126,7 +126,7 @@ class BackfillProgress:
         self.last_time, self.last_done = now, done
         left = seconds_left(done, total, now - self.started)
         logger.info(
-            "Backfill: %(done)d of %(total)d articles (%(share).1f%%), %(rate)d articles/min, %(left)s",
+            "Backfill: %(done)d of %(total)d article pages (%(share).1f%%), %(rate)d pages/min, %(left)s",
             {"done": done, "total": total, "share": 100 * done / total, "rate": rate,
              "left": "about " + format_duration(left) + " left" if left is not None else "time left unknown"},
         )
@@ -141,7 +141,7 @@ class BackfillProgress:
         done = len(self.done)
         self.stats.set_value(DONE, done)
         logger.info(
-            "Backfill finished (%(reason)s): %(done)d of %(total)d articles in %(elapsed)s (%(rate)d articles/min)",
+            "Backfill finished (%(reason)s): %(done)d of %(total)d article pages in %(elapsed)s (%(rate)d pages/min)",
             {"reason": reason, "done": done, "total": total, "elapsed": format_duration(elapsed),
              "rate": done * 60 / max(elapsed, 1e-9)},
         )

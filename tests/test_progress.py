@@ -8,9 +8,9 @@ from scrapy.utils.test import get_crawler
 from rtarabic.progress import DONE, TOTAL, BackfillProgress, IdSet, format_duration, seconds_left
 from tests.crawling import run_crawl
 
-# "Backfill: 12 of 150 articles (8.0%), 240 articles/min, about 34s left"
-LINE = re.compile(r"Backfill: (\d+) of (\d+) articles \((\d+\.\d)%\), (\d+) articles/min, (about \S+( \S+)? left|time left unknown)")
-FINAL = re.compile(r"Backfill finished \((\w+)\): (\d+) of (\d+) articles in \S+( \S+)? \((\d+) articles/min\)")
+# "Backfill: 12 of 150 article pages (8.0%), 240 pages/min, about 34s left"
+LINE = re.compile(r"Backfill: (\d+) of (\d+) article pages \((\d+\.\d)%\), (\d+) pages/min, (about \S+( \S+)? left|time left unknown)")
+FINAL = re.compile(r"Backfill finished \((\w+)\): (\d+) of (\d+) article pages in \S+( \S+)? \((\d+) pages/min\)")
 
 
 @pytest.mark.parametrize(
