@@ -395,9 +395,9 @@ class RtarabicSpider(scrapy.Spider):
         entries.sort(key=lambda e: grammar.article_id(e[0], self.base_url) or 0, reverse=True)
         links = [url for url, _lastmod in entries]
         self.count_listing_ids([i for i in (grammar.article_id(link, self.base_url) for link in links) if i])
-        requests = list(self.article_requests(links, depth=1))
-        self.crawler.stats.inc_value("rtarabic/progress/total", len(requests))  # rtarabic/progress.py
-        yield from requests
+        for request in self.article_requests(links, depth=1):
+            self.crawler.stats.inc_value("rtarabic/progress/total")  # rtarabic/progress.py
+            yield request
 
     def parse_article(self, response):
         """One article page -> one ArticleItem (and, unless explicit, the tag pages and articles it links).
