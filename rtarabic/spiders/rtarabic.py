@@ -212,6 +212,7 @@ class RtarabicSpider(scrapy.Spider):
 
     def id_requests(self, first: int, last: int):
         """``/news/<id>`` for every id of the range, newest first; the site redirects each to its article."""
+        self.crawler.stats.inc_value("rtarabic/progress/total", last - first + 1)  # rtarabic/progress.py
         for id_ in range(last, first - 1, -1):
             if id_ in self.requested:
                 continue
@@ -396,7 +397,9 @@ class RtarabicSpider(scrapy.Spider):
         entries.sort(key=lambda e: grammar.article_id(e[0], self.base_url) or 0, reverse=True)
         links = [url for url, _lastmod in entries]
         self.count_listing_ids([i for i in (grammar.article_id(link, self.base_url) for link in links) if i])
-        yield from self.article_requests(links, depth=1)
+        for request in self.article_requests(links, depth=1):
+            self.crawler.stats.inc_value("rtarabic/progress/total")  # rtarabic/progress.py
+            yield request
 
     def parse_article(self, response):
         """One article page -> one ArticleItem (and, unless explicit, the tag pages and articles it links).

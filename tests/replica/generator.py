@@ -213,8 +213,6 @@ class Article:
     source_html: str | None
     image: dict | None
     author: str | None
-    date_convention: str
-    indic_digits: bool
     #: Visible-order variant (samples): "A" (p01, p05, p11), "A-prime" (p03: section label, title
     #: again, tag label and the short link before the lead), "stories-top" (p02: RT STORIES first).
     variant: str = "A"
@@ -503,10 +501,9 @@ class Site:
                            else f"المصدر: {source}")
         image = self.image(article_id)
         author = rng.choice(AUTHORS) if entry.layout != "classic" and rng.random() < 0.2 else None
-        convention = rng.choices(("egyptian", "levantine", "maghrebi"), (6, 3, 1))[0]
         variant = rng.choices(("A", "A-prime", "stories-top"), (6, 2, 2))[0]
         return Article(entry, title, self.slug(article_id), lead, blocks, source, source_html, image,
-                       author, convention, rng.random() < 0.2, variant)
+                       author, variant)
 
     def _text_blocks(self, rng: Random, paragraphs: list[str]) -> list[tuple[str, object]]:
         """Paragraphs as real bodies carry them: some in one or two wrapper divs (on some pages all

@@ -249,7 +249,7 @@ def _tags(art: Article, css: str) -> str:
 
 
 def _visible_date(art: Article) -> str:
-    return visible_date(art.entry.published, art.date_convention, art.indic_digits)
+    return visible_date(art.entry.published)
 
 
 def _json_ld(site: Site, art: Article, truth_modified: str | None) -> str:
