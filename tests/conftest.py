@@ -1,7 +1,6 @@
 """Fixtures shared by the test suite."""
 
 import os
-from pathlib import Path
 
 import pytest
 
@@ -9,19 +8,6 @@ from tests.replica.running import RunningReplica
 
 # Keep tldextract on its bundled suffix list: no network in tests.
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
-
-#: Checks that the stricter replica (issue 9) makes fail until extraction keeps the whole article on
-#: real-page markup (issue 10), one node id a line. Strict: each turns red the moment it passes, and
-#: is then deleted from the file. The replica is never weakened to turn one green.
-PENDING_ISSUE_10 = Path(__file__).with_name("xfail_issue10.txt")
-
-
-def pytest_collection_modifyitems(items):
-    pending = set(PENDING_ISSUE_10.read_text("utf-8").split()) if PENDING_ISSUE_10.exists() else set()
-    for item in items:
-        if item.nodeid in pending:
-            item.add_marker(pytest.mark.xfail(strict=True, reason="issue 10: extraction of real-page markup"))
-
 
 @pytest.fixture(scope="session")
 def replica():
