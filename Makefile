@@ -30,7 +30,7 @@ DB ?= output/rtarabic.db
 PORT ?= 8001
 datasette: venv
 	$(BIN)/python -m datasette serve $(DB) --port $(PORT) \
-		--metadata datasette/metadata.yml --plugins-dir datasette/plugins \
+		--metadata datasette/metadata.yml --plugins-dir datasette/plugins --template-dir datasette/templates \
 		--setting truncate_cells_html 300
 
 # Benchmarks against the offline replica (crawls of 10,000 and 50,000 articles: the

@@ -18,22 +18,29 @@ The rules, in order, applied to the whole text and then word by word:
 
    a. a leading ``(و|ف)?(ب|ك|ل)?ال`` is removed when at least two letters
       remain (``وبالبيت`` -> ``بيت``), otherwise a leading ``(و|ف)?لل`` under
-      the same condition (``للبيت`` -> ``بيت``);
+      the same condition (``للرئيس`` -> ``رئيس``);
    b. then up to two leading ``و`` and one ``ف`` are removed, each only when
-      at least three letters remain (``ومحمد`` -> ``محمد``,
-      ``ووزير`` -> ``زير``).
+      at least three letters remain (``وقال`` -> ``قال``).
 
-   Rule b also strips root letters: ``وزير`` becomes ``زير`` and ``فلسطين``
-   becomes ``لسطين``. Because documents and queries go through the same rule
-   the words still find each other; the cost is rare false matches between a
-   word and the same word without its first letter (``وزير`` finds ``زير``),
-   and ``الله`` folds to ``له``. ``ب ك ل`` alone are never stripped: they begin
-   too many roots.
+   Letters that belong to the word are never removed: a word, or what is left
+   of it at any step, that is one of :data:`STEMS` (common words that begin
+   with ``و ف ل`` or ``ال``, with an ending such as ``ي ية ات ين ون ه ها``) is
+   kept as it is. So ``وزير``, ``فلسطين``, ``فيلم``, ``الله``, ``لبنان`` stay
+   themselves, while ``ووزير``, ``والله``, ``للبنان`` lose only their clitics.
+   ``ب ك ل`` alone are never removed: they begin too many words. A word not in
+   the list may still lose a first letter that is its own (``وقائع`` ->
+   ``قائع``); documents and queries lose it alike, so they still meet.
+
+Changing these rules changes what the search index holds: bump
+:data:`NORMALIZER_VERSION`, and rebuild the index of an existing archive with
+:func:`rebuild_search` (``python -m rtarabic.arabic --rebuild-search FILE``).
 
 :func:`register_functions` exposes the normaliser to SQLite (the archive's FTS
 upkeep, Datasette).
 """
 
+import argparse
+import functools
 import re
 import sqlite3
 import unicodedata
@@ -58,17 +65,70 @@ _FOLD = str.maketrans(
 )
 
 _WORD = re.compile("[\u0621-\u064a]+")
-_ARTICLE = re.compile("^[وف]?[بكل]?ال(?=..)")
-_LIL = re.compile("^[وف]?لل(?=..)")
+_ARTICLE = re.compile("^([وف]?[بكل]?)ال(?=..)")
+_LIL = re.compile("^([وف]?)لل(?=..)")
+
+#: Bump when the rules change: an archive indexed with another version needs :func:`rebuild_search`.
+NORMALIZER_VERSION = 2
+
+# Common words whose first letters look like clitics but belong to the word. Written as the site
+# spells them; folded (rule 3) below. A word matches with one of _ENDINGS after it, and a stem in
+# taa marbuta also with the ending in its place (وكالة -> وكالات).
+_STEM_WORDS = """
+وزير وزراء وزارة وطن وطني وقت وقف وضع وفد وفاة ولاية ولد ولادة وكالة وكيل واشنطن ورقة وسط وسيط
+وسيلة وسائل وصل وصول وقع وقوع واقع وجه وجهة وحدة وحيد وثيقة وثائق وجود وراء وزن وعد وعود وعي وفق
+وفقا ولي واحد واضح والد وادي وارد واسع وافق واجه واجب وصف وظيفة وظائف وقود وباء ورشة ورد وفير
+وفرة وصية ولاء وسام ودي ودائع واجهة وتيرة وجبة وريد وسم وحش وحي وفاق وساطة وصاية وعاء ويلز وارسو
+وثائقي ويكيليكس وقائي واردات وادع وليد وائل وديع وفاء وداد وجدي وهبي
+فلسطين فلسطيني فرنسا فرنسي فيلم فريق فترة فكرة فكر فوز فاز فصل فرصة فرص فرع فروع فضاء فنزويلا
+فيروس فيسبوك فيديو فقط فوق فيها فيه فيما فنان فندق فئة فعل فعلا فعالية فحص فرق فرض فرد فراغ فساد
+فشل فصائل فصيل فقر فقراء فقدان فقد فلاديمير فنلندا فيتنام فيينا فيفا فورا فوري فوضى فائز فائدة
+فاتورة فارق فاعل فاطمة فتح فتاة فجر فخر فرح فرار فرقة فريد فضل فضيحة فلك فهد فهم فوائد فوج فيصل
+في فيضان فيل فصول فيزياء فن فنون فني فتوى فتاوى فلوريدا فرجينيا فيرجينيا فرانكفورت فلبين فكتوريا
+فورمولا فولاذ فائض فريضة فروق فلاح فادي فراس فارس فاروق فتحي فوزي فايز فهمي فؤاد فرج
+لبنان لبناني ليبيا ليبي لندن لجنة لقاء لاعب لعبة لحظة لغة لون لواء لوحة ليل ليلة لحم لجوء لاجئ
+لقب لقاح لازم ليتوانيا لاتفيا لوكسمبورغ لاهاي لشبونة ليفربول ليون لافروف لقطة لياقة ليرة لسان
+ليلى لينا لؤي
+الله الآن الذي التي الذين اللذين اللذان اللتان اللتين اللاتي اللواتي إلى إلا ألف آلاف ألفين
+ألعاب ألمانيا ألماني ألبانيا ألباني التزام التقى التقاء التحاق التهاب إلغاء إلزام إلقاء إلحاق
+إلكتروني إلكترون آلية اللهم
+بالغ بالون
+"""
+_ENDINGS = ("", "ه", "ها", "هم", "هما", "ي", "يه", "يين", "يون", "ين", "ون", "ات", "ان", "ا", "ت", "وا", "نا")
 
 
+def _fold(text: str) -> str:
+    return _MARKS.sub("", unicodedata.normalize("NFKC", text)).translate(_FOLD)
+
+
+#: The protected stems, folded (see rule 4).
+STEMS = frozenset(_fold(_STEM_WORDS).split())
+
+
+def _is_stem(word: str) -> bool:
+    for ending in _ENDINGS:
+        if word.endswith(ending):
+            base = word[: len(word) - len(ending)]
+            if base in STEMS or (ending and base + "ه" in STEMS):
+                return True
+    return False
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _strip_word(word: str) -> str:
-    stem = _ARTICLE.sub("", word, count=1)
-    if stem == word:
-        stem = _LIL.sub("", word, count=1)
+    if _is_stem(word):
+        return word
+    stem = word
+    if match := _ARTICLE.match(word) or _LIL.match(word):
+        inner = word[len(match.group(1)):]  # the word without و ف ب ك ل before ال/لل
+        if _is_stem(inner):
+            return inner  # والله -> الله
+        if match.re is _LIL and _is_stem(inner[1:]):
+            return inner[1:]  # للبنان -> لبنان (ل + لبنان)
+        stem = word[match.end():]
     for letter, times in (("و", 2), ("ف", 1)):
         for _ in range(times):
-            if stem.startswith(letter) and len(stem) > 3:
+            if stem.startswith(letter) and len(stem) > 3 and not _is_stem(stem):
                 stem = stem[1:]
     return stem
 
@@ -85,7 +145,7 @@ def normalize_arabic(text: str | None, *, strip_prefixes: bool = True) -> str:
     """
     if not text:
         return ""
-    text = _MARKS.sub("", unicodedata.normalize("NFKC", text)).translate(_FOLD)
+    text = _fold(text)
     if strip_prefixes:
         text = _WORD.sub(lambda m: _strip_word(m.group()), text)
     return text
@@ -153,3 +213,47 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """
     for name, nargs, function in FUNCTIONS:
         conn.create_function(name, nargs, function, deterministic=True)
+
+
+def rebuild_search(conn: sqlite3.Connection, *, table: str = "articles_search", source: str = "articles",
+                   columns: tuple[str, ...] = ("title", "summary", "body")) -> int:
+    """Index every row of ``source`` anew in the FTS table ``table``, normalised by this version's rules.
+
+    What an archive indexed under another :data:`NORMALIZER_VERSION` needs, in one transaction.
+
+    Example::
+
+        rebuild_search(sqlite3.connect("output/rtarabic.db"))  # 1234 (articles indexed)
+
+    :param conn: a connection to the archive
+    :param table: the FTS5 table, whose rowid is the id of ``source``
+    :param source: the table indexed
+    :param columns: the columns indexed, the same in both tables
+    :return: how many rows were indexed
+    """
+    register_functions(conn)
+    names = ", ".join(columns)
+    values = ", ".join(f"arabic_normalize({name})" for name in columns)
+    with conn:
+        conn.execute(f"delete from {table}")
+        cursor = conn.execute(f"insert into {table} (rowid, {names}) select id, {values} from {source}")
+    return cursor.rowcount
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m rtarabic.arabic --rebuild-search output/rtarabic.db``: re-index an archive's search."""
+    parser = argparse.ArgumentParser(prog="python -m rtarabic.arabic", description=main.__doc__)
+    parser.add_argument("--rebuild-search", metavar="FILE", required=True, help="the archive to re-index")
+    args = parser.parse_args(argv)
+    try:
+        conn = sqlite3.connect(f"file:{args.rebuild_search}?mode=rw", uri=True, timeout=30)
+        count = rebuild_search(conn)
+    except sqlite3.Error as error:
+        parser.exit(2, f"cannot rebuild the search index of {args.rebuild_search}: {error}\n")
+    conn.close()
+    print(f"rebuilt the search index of {count} articles in {args.rebuild_search}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

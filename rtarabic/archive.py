@@ -82,7 +82,8 @@ def _column_type(annotation) -> type:
     return int if base is int else str
 
 
-#: ``articles`` columns and types, derived from the item.
+#: ``articles`` columns and types, derived from the item. A new archive is created with them all; a field
+#: added to the item also needs a step in ``MIGRATIONS`` adding its column to older archives.
 ARTICLE_COLUMNS = {
     **{f.name: _column_type(f.type) for f in fields(ArticleItem) if f.name in EXPORT_FIELDS},
     "first_seen": str,
@@ -564,9 +565,9 @@ def _schema_1(db: sqlite_utils.Database) -> None:
 
 
 def _schema_2(db: sqlite_utils.Database) -> None:
-    """Version 2: WARC records, withdrawn articles and their events, revision reasons, runs' WARC files
-    and pages not stored."""
-    _add_columns(db, "articles", {"warc_file": str, "warc_offset": int, "withdrawn_at": str})
+    """Version 2: how each article was read (``extraction``), WARC records, withdrawn articles and their
+    events, revision reasons, runs' WARC files and pages not stored."""
+    _add_columns(db, "articles", {"extraction": str, "warc_file": str, "warc_offset": int, "withdrawn_at": str})
     _add_columns(db, "revisions", {"warc_file": str, "warc_offset": int, "reason": str})
     db.execute("update revisions set reason = ? where reason is null", [EDIT])
     _add_columns(db, "runs", {name: str for name in RUN_JSON})
@@ -580,8 +581,19 @@ def _schema_2(db: sqlite_utils.Database) -> None:
     db.table("articles").create_index(["withdrawn_at"], if_not_exists=True)
 
 
-#: Schema steps: ``MIGRATIONS[n]`` brings version ``n`` to ``n + 1``. Append, never edit a released step.
-MIGRATIONS = (_schema_1, _schema_2)
+def _schema_3(db: sqlite_utils.Database) -> None:
+    """Version 3: the search index rebuilt by the normaliser's rules of ``NORMALIZER_VERSION`` 2 (those
+    before stripped a lone و/ف from any word). ``rtarabic.arabic.rebuild_search`` commits on its own,
+    so the same two statements run here, inside the upgrade's transaction."""
+    columns = ", ".join(SEARCH_FIELDS)
+    normalised = ", ".join(f"arabic_normalize({name})" for name in SEARCH_FIELDS)
+    db.execute("delete from articles_search")
+    db.execute(f"insert into articles_search (rowid, {columns}) select id, {normalised} from articles")
+
+
+#: Schema steps: ``MIGRATIONS[n]`` brings version ``n`` to ``n + 1``. Append, never edit a released step;
+#: a change of the normaliser's rules (``rtarabic.arabic.NORMALIZER_VERSION``) is a new step like ``_schema_3``.
+MIGRATIONS = (_schema_1, _schema_2, _schema_3)
 
 #: The schema version this release writes.
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,8 +4,10 @@ Whatever the extraction returned, a body paragraph is dropped when, as a whole
 paragraph, it is the headline of another article linked from the same page, a
 read-more card (إقرأ المزيد / اقرأ أيضا), the cover's caption or credit, the
 "انسخ الرابط" short-link widget, the comments heading, the poll, the cookie
-notice, an RT STORIES card or the "تابعوا RT على" follow line. A sentence that
-merely quotes a headline stays: only whole-paragraph matches go.
+notice, an RT STORIES card, the "تابعوا RT على" follow line, a "شاهد الفيديو" label
+or an ad slot's "إعلان" label. A sentence that merely quotes a headline stays: only
+whole-paragraph matches go. These text rules are the only copy: the extraction
+(``rtarabic.extract``) applies them to every paragraph it reads too.
 
 Used by ``rtarabic.pipelines.StripSidebarPipeline``; see the README's
 "Crawling" section.
@@ -15,26 +17,54 @@ import re
 import unicodedata
 
 from rtarabic.text import PARAGRAPH_SEPARATOR, normalize, normalize_body
+from rtarabic.urls import SHORTLINK_CODE
 
-# Exact (normalised) paragraphs that are navigation, never text.
+# Exact (normalised) paragraphs that are navigation, labels or ads, never text.
 _FURNITURE = frozenset(
-    {"التعليقات", "مباشر", "أين يمكنك متابعتنا", "أقسام مهمة", "Stories", "RT STORIES", "انسخ الرابط"}
+    {"التعليقات", "مباشر", "أين يمكنك متابعتنا", "أقسام مهمة", "Stories", "RT STORIES", "انسخ الرابط",
+     "إعلان", "اعلان"}  # the last two: the label of an ad slot
 )
+
+#: The source line ends the body: "المصدر: RT", "المصدر: RT + وكالات", "المصدر : ديلي ميل".
+SOURCE_LINE = re.compile(r"^المصدر\s*[:：]\s*(.+)$")
+#: Labels that recommendation cards put before the other article's headline.
+CARD_LABEL = re.compile(r"^(?:[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)|شاهد\s+(?:أيضا|أيضاً)|Read more)\s*[:：]?\s*")
 
 _PATTERNS = tuple(
     re.compile(p)
     for p in (
-        r"^[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)",  # read-more cards
+        r"^[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)",  # read-more cards and "اقرأ أيضا: <headline>" lines
+        r"^شاهد\s+(?:أيضا|أيضاً)",  # "see also" cards
+        r"^شاهد\s+(?:الفيديو|بالفيديو)\s*[:：.]?\s*$",  # the label above an embedded video
         r"^انسخ الرابط",  # the short-link widget, with or without its link
-        r"^https?://ar\.rt\.com/[0-9a-z]{4}/?$",  # the short link alone
+        rf"^https?://ar\.rt\.com/{SHORTLINK_CODE}/?$",  # the short link alone
         r"^اختر\s.*!$",  # the poll/promo line under the comments heading
         r"ملفات تعريف الارتباط",  # the cookie notice
         r"RT STORIES|#اسأل_أكثر|#Question_?More",  # web-stories cards
         r"^تابعوا\s+RT\s+على",  # "follow RT on"
         r"^[0-9]+\s+خبر$",  # the stories widget's counter
-        r"^المصدر\s*:",  # the source line belongs in ``source``, not in the body
+        r"^المصدر\s*[:：]",  # the source line belongs in ``source``, not in the body
     )
 )
+
+
+def source_of(paragraph: str) -> str | None:
+    """What a source line names, or None for any other paragraph.
+
+    >>> source_of("المصدر: RT + وكالات")
+    'RT + وكالات'
+    """
+    match = SOURCE_LINE.match(paragraph)
+    return match.group(1).strip() or None if match else None
+
+
+def without_card_label(text: str) -> str:
+    """A card's text without its "إقرأ المزيد"-style label.
+
+    >>> without_card_label("إقرأ المزيد عنوان آخر")
+    'عنوان آخر'
+    """
+    return CARD_LABEL.sub("", text) if text[:1] in ("إ", "ا", "ش", "R") else text
 
 
 def headline_key(text: str | None) -> str:
@@ -70,13 +100,15 @@ def strip_body(
 ) -> tuple[str, int]:
     """``body`` without furniture paragraphs, and how many paragraphs went.
 
-    ``headlines`` are the headlines of other articles on the page; the title, the lead, the
-    caption and the credit are the page's own lines that must not reappear as paragraphs.
+    ``headlines`` are the headlines of other articles on the page; the title, the caption and
+    the credit are the page's own lines that must not reappear as paragraphs. A paragraph that
+    repeats the lead stays: the body is the article as published (a lead can open the body,
+    as on sample p13); ``summary`` is accepted for callers that pass it and ignored.
 
     >>> strip_body("أ\\n\\nعنوان آخر!\\n\\nب", headlines=["عنوان آخر"])
     ('أ\\n\\nب', 1)
     """
-    own_lines = {headline_key(t) for t in (title, summary, caption, credit) if t}
+    own_lines = {headline_key(t) for t in (title, caption, credit) if t}
     unwanted = own_lines | {headline_key(h) for h in headlines if h}
     unwanted.discard("")
     kept, removed = [], 0

@@ -1,18 +1,31 @@
 """Pure functions from an RT Arabic page's HTML to the article item.
 
-``extract_article(html, url)`` parses the page once, picks the first matching
-row of ``rtarabic.layouts.LAYOUTS`` and reads every field through that row's
-selector chains, then the meta/OpenGraph chains, then JSON-LD ``NewsArticle``.
-It never raises on odd pages: what went wrong is in ``Extraction.problem``.
+``extract_article(page, url)`` parses the page once into a ``parsel.Selector`` (or takes
+the ``Page`` the spider parsed), picks the first matching row of
+``rtarabic.layouts.LAYOUTS`` and reads every field through that row's selector chains,
+then the meta/OpenGraph chains, then JSON-LD ``NewsArticle``. It never raises on odd
+pages: what went wrong is in ``Extraction.problem``.
 
 Decisions:
 
+- The body is read structurally (``body_blocks``): inside the layout's body container, in
+  document order and through any depth of wrapper elements, each paragraph, subhead, list
+  item, quotation and run of bare text in a wrapper is one paragraph of ``body``; page
+  furniture goes by element (``rtarabic.layouts.FURNITURE_*``) and by the text rules of
+  ``rtarabic.boilerplate``. The lead (``p.intro``) is the summary, not body; a body
+  paragraph that repeats it is kept (the body is the article as published).
+- When no layout matches (a redesign) and the page presents itself as an article (JSON-LD
+  NewsArticle, og:type article or a publication date), it is read generically: title, lead,
+  dates, section and image from meta/OpenGraph/JSON-LD, the body from the element holding the
+  main text trafilatura finds, read like a body container; ``Extraction.layout`` is then
+  ``"generic"``.
 - ``problem`` is set only when the page is not an extractable article:
   "interstitial" (anti-bot check), "not-html" (an image, a PDF, bytes with no
   markup), "not-article" (programme, video, gallery, microsite), "truncated"
-  (see ``is_truncated``) and "unknown-layout". Then
-  ``article`` is None. An article lacking a field is still returned, with nulls,
-  and ``missing`` names those fields; the validate pipeline decides what to drop.
+  (see ``is_truncated``) and "unknown-layout" (no layout matched and the generic reading
+  found no title or no body). Then ``article`` is None. An article lacking a field is
+  still returned, with nulls, and ``missing`` names those fields; the validate pipeline
+  decides what to drop.
 - ``fallbacks`` names the fields whose value came from meta/OpenGraph or JSON-LD
   because the matched layout's own selectors gave nothing. Dates are read from
   machine-readable sources first for every layout (JSON-LD, then meta tags), and
@@ -25,12 +38,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain as chained
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
+from parsel import Selector
 
 from rtarabic import layouts as L
+from rtarabic.boilerplate import headline_key, is_furniture, source_of, without_card_label
 from rtarabic.dates import parse_arabic, parse_machine
 from rtarabic.text import PARAGRAPH_SEPARATOR, normalize, normalized_hash, normalized_word_count
 from rtarabic.urls import (
@@ -46,30 +60,22 @@ from rtarabic.urls import (
 #: Fields that may legitimately be null or empty; ``Extraction.missing`` lists those that are.
 OPTIONAL_FIELDS = ("section_name", "summary", "source", "modified", "author", "tags", "image")
 REQUIRED_FIELDS = ("title", "body", "published")
+#: ``Extraction.layout`` of a page read without a layout row.
+GENERIC = "generic"
 
-# The source line ends the body: "المصدر: RT", "المصدر: RT + وكالات", "المصدر : ديلي ميل".
-_SOURCE_LINE = re.compile(r"^المصدر\s*[:：]\s*(.+)$")
-# Paragraph-shaped page furniture inside body containers.
-_FURNITURE = re.compile(
-    r"^(?:[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)|انسخ الرابط|https?://ar\.rt\.com/[0-9a-z]{4}/?$)"
-)
-# Labels that recommendation cards put before the other article's headline.
-_CARD_LABEL = re.compile(r"^(?:[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)|Read more)\s*[:：]?\s*")
-# Every label starts with one of these letters: other texts skip the substitution.
-_MAY_HAVE_LABEL = re.compile(r"^[إاR]").match
 # Quick screen before the URL grammar: an article link has /<section>/<digits> in it.
 _MAY_BE_ARTICLE = re.compile(r"/[a-z_]+/[0-9]")
 _UNFOLLOWED_SCHEMES = ("javascript:", "mailto:", "data:", "tel:")
 _NON_ARTICLE_OG_TYPES = ("video", "music", "website", "profile")
-_INTERSTITIAL_HINTS = (b"ddos", b"DDoS", b"DDOS", b"Checking your browser")
 _DOCUMENT_ENDS = (b"</html", b"</HTML", b"</body", b"</BODY")
 # Tags every HTML page has near its start; bytes without any are no page at all.
 _MARKUP = re.compile(rb"<(?:!doctype|html|head|body|meta|title|div|p)[\s>/]", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_LISTING_URL_IN_PAGE = re.compile(L.LISTING_URL_IN_PAGE)
 # lxml.html's parser builds the same tree but looks up a Python element class for every
-# element proxy; extraction needs none of HtmlElement's methods.
+# element proxy; extraction needs none of HtmlElement's methods. parsel wraps the tree.
 _PARSER = etree.HTMLParser(encoding="utf-8", remove_comments=True)
-_HAS_FOLLOWING = L.xpath("boolean(following::*[not(self::script or self::style)])")
+_HAS_FOLLOWING = etree.XPath("boolean(following::*[not(self::script or self::style)])")
 
 
 @dataclass
@@ -116,43 +122,296 @@ def as_utf8(html: str | bytes) -> bytes:
     return as_text.encode("utf-8")
 
 
-def _parse(data: bytes) -> etree._Element | None:
-    if not data or not data.strip():
-        return None
+@dataclass
+class Page:
+    """One response parsed once: its bytes as UTF-8 and the ``parsel.Selector`` over them (None
+    when the bytes hold no document). The spider shares it between extraction, link discovery
+    and interstitial detection; every function here accepts it in place of the HTML."""
+
+    raw: bytes
+    selector: Selector | None
+
+    @property
+    def root(self):
+        return self.selector.root if self.selector is not None else None
+
+
+def parse(html: "str | bytes | Page") -> Page:
+    """The page parsed (once: a ``Page`` is returned as it is).
+
+    >>> parse("<html><body><h1>عنوان</h1></body></html>").selector.css("h1::text").get()
+    'عنوان'
+    """
+    if isinstance(html, Page):
+        return html
+    raw = as_utf8(html)
+    if not raw or not raw.strip():
+        return Page(raw, None)
     try:
-        doc = etree.fromstring(data, _PARSER)
+        doc = etree.fromstring(raw, _PARSER)
     except (etree.ParserError, ValueError):
-        return None
-    if doc is None:
-        return None
-    # A <br> separates words: give it a space so that text joins stay word-exact.
-    for br in doc.iter("br"):
-        br.tail = " " + (br.tail or "")
-    return doc
+        doc = None
+    return Page(raw, None if doc is None else Selector(root=doc, type="html"))
 
 
-def _text(value, page: L.Page | None = None) -> str:
+def _query(context: Selector, query: str) -> list:
+    """Elements (as lxml elements) or strings a CSS or XPath selector string finds."""
+    found = context.xpath(query) if L.is_xpath(query) else context.css(query)
+    return [s.root for s in found]
+
+
+def _element_text(element) -> str:
+    """An element's visible text, normalised: scripts and styles out, ``<br>`` as a space."""
+    parts: list[str] = []
+    _collect_text(element, parts, _invisible)
+    return normalize("".join(parts))
+
+
+def _invisible(element) -> bool:
+    """Elements browsers never render: their text is no text of the page."""
+    return element.tag in ("script", "style", "template", "noscript")
+
+
+def _text(value) -> str:
     if isinstance(value, str):
         return normalize(value)
-    return normalize("".join(L.PARAGRAPH_TEXT(value, page)))
+    if isinstance(value, bool | float | int):
+        return ""
+    return _element_text(value)
 
 
-def _first_text(chain, context) -> str | None:
-    for selector in chain:
-        for value in selector(context):
-            text = _text(value, context if type(context) is L.Page else None)
+def _first_text(chain, context: Selector) -> str | None:
+    for query in chain:
+        for value in _query(context, query):
+            text = _text(value)
             if text:
                 return text
     return None
 
 
-def _first_nodes(chain, context) -> list:
-    for selector in chain:
-        found = selector(context)
+def _first_nodes(chain, context: Selector) -> list:
+    for query in chain:
+        found = _query(context, query)
         if found:
             return found
     return []
 
+
+def _matches(chain, context: Selector) -> bool:
+    """Whether every selector of ``chain`` matches (an XPath boolean is true, a CSS one finds)."""
+    for query in chain:
+        found = context.xpath(query) if L.is_xpath(query) else context.css(query)
+        if not found or found[0].root in (False, "0", 0):
+            return False
+    return True
+
+
+# -- the body, structure-aware ---------------------------------------------------------------------
+
+def is_furniture_element(element) -> bool:
+    """Whether an element of the body container is page furniture (by tag or class), never text."""
+    tag = element.tag
+    if not isinstance(tag, str) or tag in L.FURNITURE_TAGS:
+        return True
+    classes = element.get("class")
+    if not classes:
+        return False
+    for name in classes.split():
+        if name in L.FURNITURE_CLASSES or name.startswith(L.FURNITURE_CLASS_PREFIXES):
+            return True
+    return False
+
+
+def _collect_text(element, parts: list[str], skip, links: list | None = None) -> None:
+    """Appends the text of ``element``'s subtree to ``parts``, leaving out subtrees ``skip``
+    says are furniture; a ``<br>`` or a nested block is a space. Links kept go to ``links``."""
+    tag = element.tag
+    if tag == "br":
+        parts.append(" ")
+        return
+    if links is not None and tag == "a" and element.get("href") is not None:
+        links.append(element)
+    block = tag not in L.INLINE
+    if block:
+        parts.append(" ")
+    if element.text:
+        parts.append(element.text)
+    for child in element:
+        if isinstance(child.tag, str) and not skip(child):
+            _collect_text(child, parts, skip, links)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append(" ")
+
+
+@dataclass
+class Block:
+    """One paragraph of the body container: its text and the links in it."""
+
+    text: str
+    links: list = field(default_factory=list)
+
+
+def body_blocks(container) -> list[Block]:
+    """The article-text blocks of a body container, in document order (texts normalised,
+    empty ones dropped; text rules not applied yet).
+
+    >>> root = parse("<div><div><p>أ<br>ب</p></div>نص حر<ul><li>ج</li></ul><p>&nbsp;</p></div>").root
+    >>> [b.text for b in body_blocks(root.find(".//div"))]
+    ['أ ب', 'نص حر', 'ج']
+    """
+    blocks: list[Block] = []
+    run: list[str] = []
+    run_links: list = []
+
+    def flush() -> None:
+        if run:
+            text = normalize("".join(run))
+            if text:
+                blocks.append(Block(text, list(run_links)))
+            run.clear()
+            run_links.clear()
+
+    def walk(element) -> None:
+        if element.text:
+            run.append(element.text)
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str):
+                pass  # a comment or processing instruction: only its tail counts
+            elif is_furniture_element(child):
+                flush()
+            elif tag in L.TEXT_BLOCKS:
+                flush()
+                parts, links = [], []
+                _collect_text(child, parts, is_furniture_element, links)
+                run.extend(parts)
+                run_links.extend(links)
+                flush()
+            elif tag in L.INLINE:
+                _collect_text(child, run, is_furniture_element, run_links)
+            else:  # a wrapper: its bare text and its blocks are paragraphs of their own
+                flush()
+                walk(child)
+                flush()
+            if child.tail:
+                run.append(child.tail)
+
+    walk(container)
+    flush()
+    return blocks
+
+
+# The furniture elements of ``is_furniture_element``, as one XPath for trafilatura to prune: class
+# names tested as substrings (a prune may take a little more; exact tokens cost a third of the time).
+_GENERIC_PRUNE = ["//*[" + " or ".join(
+    [f"self::{tag}" for tag in sorted(L.FURNITURE_TAGS) if "-" not in tag]
+    + [f"contains(@class, '{name}')" for name in sorted({*L.FURNITURE_CLASSES, *L.FURNITURE_CLASS_PREFIXES})]) + "]"]
+
+
+def _main_text(page: Page, url: str) -> list[str]:
+    """The paragraphs of the page's main text as trafilatura finds them (furniture elements pruned)."""
+    import trafilatura  # imported on first use: only redesigned pages need it
+
+    try:
+        document = trafilatura.bare_extraction(
+            page.raw.decode("utf-8", "replace"), url=url, fast=True, include_comments=False, include_tables=False,
+            include_images=False, prune_xpath=_GENERIC_PRUNE)
+    except Exception:  # noqa: BLE001 -- a third-party extractor on hostile input: no text, not a crash
+        return []
+    body = getattr(document, "body", None)
+    if body is None:
+        return []
+    texts = []
+    for element in body:
+        for item in element.findall("item") if element.tag == "list" else [element]:
+            text = normalize(" ".join(" ".join(item.itertext()).split()))
+            if text:
+                texts.append(text)
+    return texts
+
+
+#: Share of the main text's characters the generic body container must hold.
+_CONTAINER_SHARE = 0.8
+
+
+def _inline_runs(element) -> list[str]:
+    """The texts of a wrapper's own runs of bare text and inline elements, split at its blocks."""
+    runs, run = [], [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag in L.INLINE:
+            _collect_text(child, run, is_furniture_element)
+        elif isinstance(child.tag, str):
+            runs.append(normalize("".join(run)))
+            run = []
+        run.append(child.tail or "")
+    runs.append(normalize("".join(run)))
+    return [text for text in runs if text]
+
+
+def _generic_container(root, texts: list[str], own: set[str]):
+    """The element of our tree that holds the main text: the deepest one holding at least
+    ``_CONTAINER_SHARE`` of the characters of the text blocks (paragraphs, subheads, list items,
+    quotations, bare text in a wrapper) whose text is in what trafilatura kept, the page's own
+    headline and lead left out. Reading that container like a layout's (``body_blocks``) keeps its
+    structure, its links and any block trafilatura's heuristics dropped, and the furniture rules
+    apply alike."""
+    kept = "\n".join(texts)
+    held: dict = {}
+    total = 0
+    for element in root.iter(etree.Element):
+        tag = element.tag
+        if tag in L.INLINE or is_furniture_element(element):
+            continue
+        if tag in L.TEXT_BLOCKS:
+            if any(ancestor.tag in L.TEXT_BLOCKS for ancestor in element.iterancestors()):
+                continue  # counted with the block around it
+            runs = [_element_text(element)]
+        else:  # a wrapper: its runs of bare text and inline elements are blocks
+            runs = _inline_runs(element)
+        size = sum(len(text) for text in runs if text and text not in own and text in kept)
+        if not size:
+            continue
+        total += size
+        for ancestor in element.iterancestors():
+            held[ancestor] = held.get(ancestor, 0) + size
+    if not total:
+        return None
+    best, best_depth = None, -1
+    for element, size in held.items():
+        if size >= _CONTAINER_SHARE * total:
+            depth = sum(1 for _ in element.iterancestors())
+            if depth > best_depth:
+                best, best_depth = element, depth
+    return best
+
+
+def _is_tag_list(block: Block) -> bool:
+    """Whether a block is nothing but links to tag pages (the tags block, not text)."""
+    return bool(block.links) and all("/tags/" in (a.get("href") or "") for a in block.links) and (
+        block.text == normalize("".join(_element_text(a) for a in block.links)))
+
+
+def _generic_blocks(page: Page, url: str, title: str | None, summary: str | None) -> list[Block]:
+    """The body of a page no layout knows: the container of its main text read structurally, or
+    trafilatura's paragraphs themselves when no element holds them. The page's own headline and
+    lead (known from its metas) are not body; nor is a block of tag links."""
+    texts = _main_text(page, url)
+    own = {t for t in (title, summary) if t}
+    container = _generic_container(page.root, texts, own) if texts else None
+    if container is not None:
+        return [b for b in body_blocks(container) if not _is_tag_list(b)]
+    # trafilatura's own paragraphs: they start wherever the page's text does, so an opening
+    # headline or lead is the page's header, not body.
+    keys = {headline_key(t) for t in own}
+    blocks = [Block(t) for t in texts]
+    while blocks and headline_key(blocks[0].text) in keys:
+        blocks.pop(0)
+    return blocks
+
+
+# -- the rest of the page ---------------------------------------------------------------------------
 
 def _load_json(text: str):
     try:
@@ -165,10 +424,10 @@ def _load_json(text: str):
             return None
 
 
-def _json_ld(doc) -> tuple[dict, dict]:
+def _json_ld(doc: Selector) -> tuple[dict, dict]:
     """The page's JSON-LD ``NewsArticle`` and ``BreadcrumbList`` objects (empty dicts if absent)."""
     article, breadcrumbs = {}, {}
-    for block in L.JSON_LD(doc):
+    for block in doc.xpath(L.JSON_LD).getall():
         data = _load_json(block)
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -207,12 +466,20 @@ def _absolute(href: str | None, page_url: str) -> str | None:
     href = (href or "").strip()
     if not href or href.startswith("#") or href.lower().startswith(_UNFOLLOWED_SCHEMES):
         return None
-    absolute = urljoin(page_url, href)
+    try:
+        absolute = urljoin(page_url, href)
+    except ValueError:  # a broken IPv6 host: no address
+        return None
     return absolute if absolute.startswith(("http://", "https://")) else None
 
 
-#: The page's canonical link is resolved for its identity and again for its area: once is enough.
-_join = lru_cache(maxsize=64)(urljoin)
+@lru_cache(maxsize=64)  # the page's canonical link is resolved for its identity and again for its area
+def _join(base: str, href: str) -> str:
+    """``urljoin``, with an unparseable href (a broken IPv6 host) resolved to the base itself."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return base
 
 
 def _path_area(url: str) -> str:
@@ -220,20 +487,26 @@ def _path_area(url: str) -> str:
     return segments[0] if segments else ""
 
 
-def is_interstitial(raw: bytes, doc) -> bool:
+def _section_page(url: str) -> str | None:
+    """The section a link to a section page (``/<section>/``, one path segment) names."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    return segments[0] if len(segments) == 1 else None
+
+
+def is_interstitial(page: "Page | str | bytes") -> bool:
     """Whether the page is an anti-bot check (DDoS-Guard) instead of the requested page.
 
-    A cheap byte scan first; then the markers must be in the page's title or
-    scripts, so an article that merely mentions DDoS-Guard is not taken for one.
+    A cheap byte scan first; then the markers must be in the page's title, scripts or ids, so
+    an article that merely mentions DDoS-Guard is not taken for one.
     """
-    # Lower-cased, two scans cover the four hints (Arabic bytes make each scan slow).
-    lowered = raw.lower()
+    page = parse(page)
+    lowered = page.raw.lower()
     if b"ddos" not in lowered and b"checking your browser" not in lowered:
         return False
-    return any(hint in raw for hint in _INTERSTITIAL_HINTS) and (doc is None or bool(L.INTERSTITIAL(doc)))
+    return page.selector is None or page.selector.xpath(L.INTERSTITIAL).get() == "1"
 
 
-def is_truncated(raw: bytes, doc, layout: L.Layout | None) -> bool:
+def is_truncated(page: Page, layout: L.Layout | None) -> bool:
     """Whether the document was cut short in transit.
 
     Every page the CMS renders closes ``</body>`` and ``</html>``: with either
@@ -243,19 +516,19 @@ def is_truncated(raw: bytes, doc, layout: L.Layout | None) -> bool:
     anywhere before the end of the tags block, is reported as truncation.
     """
     # From the end: that is where a complete page has them.
-    if any(raw.rfind(end) >= 0 for end in _DOCUMENT_ENDS):
+    if any(page.raw.rfind(end) >= 0 for end in _DOCUMENT_ENDS):
         return False
-    if doc is None or layout is None:
+    if page.selector is None or layout is None:
         return True
-    markers = _first_nodes(layout.end_markers, doc)
+    markers = _first_nodes(layout.end_markers, page.selector)
     return not markers or not _HAS_FOLLOWING(markers[-1])
 
 
-def _identity(doc, url: str, base_url: str) -> tuple[str, int, str | None] | None:
+def _identity(doc: Selector, url: str, base_url: str) -> tuple[str, int, str | None] | None:
     """``(section, id, slug)`` from the canonical link, og:url or amphtml link, else the fetched URL."""
     fetched = article_parts(url, base_url)
-    for selector in L.CANONICAL_LINKS:
-        for href in doc.cached(selector, selector):
+    for query in L.CANONICAL_LINKS:
+        for href in doc.xpath(query).getall():
             absolute = _join(url, href.strip())
             parts = fetched if absolute == url else article_parts(absolute, base_url)
             if parts and parts[2] and (fetched is None or parts[1] == fetched[1]):
@@ -263,81 +536,91 @@ def _identity(doc, url: str, base_url: str) -> tuple[str, int, str | None] | Non
     return fetched
 
 
-def _paragraphs(container, layout: L.Layout) -> list:
-    found = layout.paragraphs(container)
-    return found if found else L.NESTED_PARAGRAPHS(container)
-
-
-def _body(container, layout, page_url: str, page: L.Page | None = None) -> tuple[list[str], list[str], str | None, list]:
-    """Own paragraphs, their links, the source line's value and the paragraph elements."""
-    texts, links, source, elements = [], [], None, []
-    for p in _paragraphs(container, layout):
-        text = _text(p, page)
-        if not text:
+def _read_body(blocks: list[Block], page_url: str) -> tuple[list[str], list[str], str | None, list]:
+    """Paragraph texts, their links, the source line's value and the links' elements, the text
+    rules of ``rtarabic.boilerplate`` applied to each block."""
+    texts, links, source, own_links = [], [], None, []
+    for block in blocks:
+        value = source_of(block.text)
+        if value:
+            source = value
             continue
-        source_line = _SOURCE_LINE.match(text)
-        if source_line:
-            source = source_line.group(1).strip()
+        if is_furniture(block.text):
             continue
-        if _FURNITURE.match(text):
-            continue
-        texts.append(text)
-        elements.append(p)
-        if next(p.iterdescendants("a"), None) is None:
-            continue  # no link: spare the XPath call
-        for a in L.PARAGRAPH_LINKS(p, page):
+        texts.append(block.text)
+        for a in block.links:
+            own_links.append(a)
             link = _absolute(a.get("href"), page_url)
             if link and link not in links:
                 links.append(link)
-    return texts, links, source, elements
+    return texts, links, source, own_links
 
 
 #: Memoised like ``_linked_article``: tag links recur on many pages.
 _tag_slug = lru_cache(maxsize=8192)(tag_slug)
 
 
-def _tags(nodes, base_url: str, page: L.Page | None = None) -> list[dict]:
+def _tags(nodes, base_url: str) -> list[dict]:
     tags, seen = [], set()
     for a in nodes:
+        if isinstance(a, str):
+            continue
         slug = _tag_slug(a.get("href", ""), base_url)
-        name = _text(a, page)
+        name = _element_text(a)
         if slug and name and slug not in seen:
             seen.add(slug)
             tags.append({"name": name, "slug": slug})
     return tags
 
 
-def _image(layout, doc, page_url: str, ld_image) -> tuple[dict | None, bool]:
-    url, fell_back = None, False
-    for chain, is_fallback in ((layout.images, False), (L.FALLBACK.images, True)):
-        for node in _first_nodes(chain, doc):
-            value = node if isinstance(node, str) else node.get("data-src") or node.get("src")
-            url = _absolute(value, page_url)
-            if url:
-                fell_back = is_fallback
-                break
+def _first_url(chain, doc: Selector, page_url: str) -> str | None:
+    for node in _first_nodes(chain, doc):
+        value = node if isinstance(node, str) else node.get("data-src") or node.get("src")
+        url = _absolute(value, page_url)
         if url:
-            break
-    if not url and ld_image:
-        url, fell_back = _absolute(_ld_string(ld_image), page_url), True
-    if not url:
+            return url
+    return None
+
+
+def _image(layout: L.Layout, doc: Selector, page_url: str, ld: dict) -> tuple[dict | None, bool]:
+    """The cover picture and whether it came from meta/JSON-LD rather than the layout's own chain.
+
+    The page's metadata says whether there is a cover (og:image, S7 §3.3; else the JSON-LD
+    NewsArticle's image): a page with OpenGraph (or JSON-LD) that names no image has none, and a
+    picture found by structure is then an in-body one (which may follow the lead, as a cover
+    would). Otherwise the layout's own cover (with its caption and credit) wins, then the named
+    URL. Pages without either metadata are read by structure alone.
+    """
+    own = _first_url(layout.images, doc, page_url)
+    if doc.xpath(L.OPEN_GRAPH):
+        named = _first_url(L.OG_IMAGE, doc, page_url)
+    elif ld:
+        named = _absolute(_ld_string(ld.get("image")), page_url)
+    else:
+        named = own or _first_url(L.FALLBACK.images, doc, page_url)
+    if not named:
         return None, False
-    caption = _first_text(layout.image_caption, doc)
-    credit = _first_text(layout.image_credit, doc)
+    url = own or named
+    caption = credit = None
+    if own:
+        caption = _first_text(layout.image_caption, doc)
+        credit = _first_text(layout.image_credit, doc)
     if credit:
         credit = credit.lstrip("©").strip() or None
-    return {"url": url, "caption": caption, "credit": credit}, fell_back
+    return {"url": url, "caption": caption, "credit": credit}, not own and layout is not L.FALLBACK
 
 
-def _section_name(layout, doc, section: str, breadcrumbs: dict) -> str | None:
-    for a in _first_nodes(layout.section_links, doc):
-        if _path_area(a.get("href", "")) == section:
-            name = _text(a, doc)
+def _section_name(layout: L.Layout, doc: Selector, section: str, breadcrumbs: dict) -> str | None:
+    for item in breadcrumbs.get("itemListElement") or []:
+        if isinstance(item, dict) and _section_page(_ld_string(item.get("item")) or "") == section:
+            name = normalize(item.get("name"))
             if name:
                 return name
-    for item in breadcrumbs.get("itemListElement") or []:
-        if isinstance(item, dict) and _path_area(_ld_string(item.get("item")) or "") == section:
-            return normalize(item.get("name")) or None
+    for a in _first_nodes(layout.section_links, doc):
+        if not isinstance(a, str) and _section_page(a.get("href", "")) == section:
+            name = _element_text(a)
+            if name:
+                return name
     return None
 
 
@@ -348,64 +631,85 @@ def _linked_article(href: str, base_url: str) -> tuple[str, int, str | None] | N
     return article_parts(href, base_url) if _MAY_BE_ARTICLE.search(href) else None
 
 
-def _card_headline(a, page: L.Page) -> str:
+_CARD_TITLES = tuple(etree.XPath(query) for query in L.CARD_TITLES)
+
+
+def _card_headline(a) -> str:
     """A card's headline: its first title element with text (without the card's label), else its
-    own text."""
-    for selector in L.CARD_TITLES:
-        for node in selector(a, page):
-            text = normalize("".join(L.VISIBLE_TEXT(node, page)))
+    first innermost element whose text is not a label by the text rules (a story card shows
+    "RT STORIES", the headline and a hashtag line), else its own text."""
+    for selector in _CARD_TITLES:
+        for node in selector(a):
+            text = _element_text(node)
             if text:
-                text = _CARD_LABEL.sub("", text) if _MAY_HAVE_LABEL(text) else text
+                text = without_card_label(text)
                 if text:
                     return text
-    text = normalize("".join(L.VISIBLE_TEXT(a, page)))
-    return _CARD_LABEL.sub("", text) if text and _MAY_HAVE_LABEL(text) else text
+    for node in a.iterdescendants(etree.Element):
+        if len(node) == 0:
+            text = _element_text(node)
+            if text and not is_furniture(text):
+                return without_card_label(text) or text
+    text = _element_text(a)
+    return without_card_label(text) if text else text
 
 
-def _headlines(doc, own_id: int | None, own_paragraphs: list, base_url: str) -> list[str]:
+def _headlines(doc: Selector, own_id: int | None, own_links: list, base_url: str) -> list[str]:
     """Texts of links to other articles (and story cards) outside the article's own paragraphs."""
-    own_links = {a for p in own_paragraphs for a in p.iter("a")}
-    is_story = L.STORY_LINK.on(doc)
+    own = set(own_links)
+    stories = set(_query(doc, L.STORY_LINKS))
     found, seen = [], set()
-    for a in L.ALL_LINKS(doc):
+    for a in _query(doc, L.ALL_LINKS):
         parts = _linked_article(a.get("href", ""), base_url)
         if parts is None:
-            if not is_story(a):
+            if a not in stories:
                 continue
         elif parts[1] == own_id:
             continue
-        if a in own_links:
+        if a in own:
             continue
         # A card's title element holds the headline without the card's label.
-        text = _card_headline(a, doc) if len(a) else normalize(a.text)
+        text = _card_headline(a) if len(a) else normalize(a.text)
         if text and text not in seen:
             seen.add(text)
             found.append(text)
     return found
 
 
-def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_URL) -> Extraction:
+def _first_date(values) -> str | None:
+    """The first value that parses as a machine-readable date, as UTC ISO 8601."""
+    for value in values:
+        parsed = parse_machine(value) if value else None
+        if parsed:
+            return parsed
+    return None
+
+
+def _dates(row: L.Layout, doc: Selector, query: str) -> "iter":
+    return (value for q in getattr(row, query) for value in _query(doc, q) if isinstance(value, str))
+
+
+def extract_article(html: "str | bytes | Page", url: str, *, base_url: str = DEFAULT_BASE_URL) -> Extraction:
     """The article on ``html`` (fetched from ``url``), or why there is none.
 
-    Pass the response's bytes (``response.body``) rather than its text: a wrong
-    charset in the HTTP header is then harmless (see ``as_utf8``).
+    Pass the response's bytes (``response.body``) rather than its text, or the ``Page`` made
+    from them: a wrong charset in the HTTP header is then harmless (see ``as_utf8``).
 
     >>> extract_article("", "https://arabic.rt.com/world/1-x/").problem
     'unknown-layout'
     """
-    raw = as_utf8(html)
-    doc = _parse(raw)
-    if is_interstitial(raw, doc):
+    page = parse(html)
+    raw, doc = page.raw, page.selector
+    if is_interstitial(page):
         return Extraction(None, problem="interstitial")
     if raw.strip() and not _MARKUP.search(raw[:65536]):
         return Extraction(None, problem="not-html")
     if doc is None:
         return Extraction(None, problem="truncated" if raw.strip() else "unknown-layout")
-    doc = L.Page(doc)
 
     identity = _identity(doc, url, base_url)
-    canonical = doc.cached(L.CANONICAL_LINKS[0], L.CANONICAL_LINKS[0])
-    og_type = (L.OG_TYPE(doc) or [""])[0].strip().lower()
+    canonical = doc.xpath(L.CANONICAL).getall()
+    og_type = normalize((doc.xpath(L.OG_TYPE).getall() or [""])[0]).lower()
     if (
         identity is None
         or _path_area(url) in NON_ARTICLE_AREAS
@@ -415,8 +719,8 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
     ):
         return Extraction(None, problem="not-article")
 
-    layout = next((row for row in L.LAYOUTS if row.detect(doc)), None)
-    if is_truncated(raw, doc, layout):
+    layout = next((row for row in L.LAYOUTS if _matches(row.detect, doc)), None)
+    if is_truncated(page, layout):
         return Extraction(None, layout=layout.name if layout else None, problem="truncated")
     row = layout or L.FALLBACK
     ld, breadcrumbs = _json_ld(doc)
@@ -429,14 +733,14 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
         value = _first_text(getattr(L.FALLBACK, name), doc) if row is not L.FALLBACK else None
         if not value and isinstance(ld_value, str):
             value = normalize(ld_value)
-        if value:
+        if value and row is not L.FALLBACK:
             fallbacks.append(name)
         return value or None
 
     title = _strip_title_suffix(pick("title", ld.get("headline")))
     if not title:
         title = _strip_title_suffix(_first_text((L.DOCUMENT_TITLE,), doc))
-        if title:
+        if title and row is not L.FALLBACK:
             fallbacks.append("title")
     summary = pick("summary", ld.get("description"))
 
@@ -445,16 +749,19 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
         container = (_first_nodes(L.FALLBACK.body, doc) or [None])[0]
         if container is not None:
             fallbacks.append("body")
-    paragraphs, links, source, elements = (
-        _body(container, row, url, doc) if container is not None else ([], [], None, [])
-    )
+    blocks = body_blocks(container) if container is not None else []
+    # A page no layout knows is read generically only when it presents itself as an article
+    # (JSON-LD NewsArticle, og:type article, a publication date): a redesign keeps its metadata.
+    if layout is None and not blocks and (ld or og_type.startswith("article")
+                                          or _first_date(_dates(row, doc, "published"))):
+        blocks = _generic_blocks(page, url, title, summary)
+    paragraphs, links, source, own_links = _read_body(blocks, url)
     if not paragraphs and isinstance(ld.get("articleBody"), str):
-        paragraphs = [p for p in map(normalize, ld["articleBody"].split("\n")) if p]
-        if paragraphs and _SOURCE_LINE.match(paragraphs[-1]):
-            source = _SOURCE_LINE.match(paragraphs.pop()).group(1).strip()
-        fallbacks.append("body")
-    if summary and paragraphs and paragraphs[0] == summary:
-        paragraphs = paragraphs[1:]  # a lead rendered as a plain first paragraph
+        paragraphs, _, ld_source, _ = _read_body([Block(t) for t in map(normalize, ld["articleBody"].split("\n"))
+                                                   if t], url)
+        source = source or ld_source
+        if paragraphs and row is not L.FALLBACK:
+            fallbacks.append("body")
     body = PARAGRAPH_SEPARATOR.join(paragraphs)
 
     if layout is None and not (title and body):
@@ -462,17 +769,14 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
 
     section, article_id, slug = identity
     # Lazily: the first machine-readable date wins, later selectors need not run.
-    published = next(filter(None, map(parse_machine, chained([_ld_string(ld.get("datePublished"))],
-                                      (v for s in row.published for v in s(doc))))), None)
+    published = _first_date([_ld_string(ld.get("datePublished"))]) or _first_date(_dates(row, doc, "published"))
     if published is None:
         published = parse_arabic(_first_text(row.date_text, doc))
-    modified = next(filter(None, map(parse_machine, chained([_ld_string(ld.get("dateModified"))],
-                                     (v for s in row.modified for v in s(doc))))), None)
+    modified = _first_date([_ld_string(ld.get("dateModified"))]) or _first_date(_dates(row, doc, "modified"))
     author = pick("author", (ld.get("author") or {}).get("name")
                   if isinstance(ld.get("author"), dict) and ld["author"].get("@type") == "Person" else None)
-    tag_nodes = _first_nodes(row.tags, doc)
-    tags = _tags(tag_nodes, base_url, doc)
-    image, image_fell_back = _image(row, doc, url, ld.get("image"))
+    tags = _tags(_first_nodes(row.tags, doc), base_url)
+    image, image_fell_back = _image(row, doc, url, ld)
     if image_fell_back:
         fallbacks.append("image")
 
@@ -495,29 +799,30 @@ def extract_article(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE
         "word_count": normalized_word_count(summary, body),
         "language": "ar",
         "content_hash": normalized_hash(title or "", body),
+        "extraction": layout.name if layout else GENERIC,
     }
     missing = [name for name in REQUIRED_FIELDS + OPTIONAL_FIELDS if not article[name]]
     return Extraction(
         article=article,
-        layout=layout.name if layout else None,
+        layout=layout.name if layout else GENERIC,
         fallbacks=fallbacks,
         missing=missing,
-        headlines=_headlines(doc, article_id, elements, base_url),
+        headlines=_headlines(doc, article_id, own_links, base_url),
     )
 
 
-def listing_links(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_URL) -> list[str]:
+def listing_links(html: "str | bytes | Page", url: str, *, base_url: str = DEFAULT_BASE_URL) -> list[str]:
     """Canonical URLs of the articles linked from a section/tag page or a "load more" fragment.
 
     Links may be relative or absolute, on the base host or the mirror; each id appears once,
     in page order.
     """
-    doc = _parse(as_utf8(html))
+    doc = parse(html).selector
     if doc is None:
         return []
     found, seen = [], set()
-    for a in L.ALL_LINKS(doc):
-        absolute = _absolute(a.get("href"), url)
+    for href in doc.xpath(L.ALL_LINKS + "/@href").getall():
+        absolute = _absolute(href, url)
         parts = article_parts(absolute, base_url) if absolute else None
         if parts and parts[1] not in seen:
             seen.add(parts[1])
@@ -525,20 +830,35 @@ def listing_links(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_U
     return found
 
 
-def load_more_url(html: str | bytes, url: str, *, base_url: str = DEFAULT_BASE_URL) -> str | None:
+def load_more_url(html: "str | bytes | Page", url: str, *, base_url: str = DEFAULT_BASE_URL) -> str | None:
     """The AJAX listing URL (``/listing/<filter>/<prepare|noprepare>/<template>/<limit>/<page>``)
     behind the page's "load more" control, made absolute; None when the page has none.
 
     The page number is kept as given (a ``{page}`` placeholder or a number);
     ``rtarabic.urls.listing_page_url`` turns it into any page.
     """
-    raw = as_utf8(html)
-    doc = _parse(raw)
-    if doc is not None:
-        for control in _first_nodes(L.LOAD_MORE, doc):
-            for attribute in L.LOAD_MORE_ATTRIBUTES:
-                value = control.get(attribute)
-                if value and "/listing/" in unquote(value):
+    page = parse(html)
+    if page.selector is not None:
+        for control in _first_nodes(L.LOAD_MORE, page.selector):
+            for value in control.values():
+                if "/listing/" in unquote(value):
                     return _absolute(value, url)
-    match = L.LISTING_URL_IN_PAGE.search(raw)
+    match = _LISTING_URL_IN_PAGE.search(page.raw)
     return _absolute(match.group(0).decode("utf-8", "replace"), url) if match else None
+
+
+def listing_attribute_urls(page: Page) -> list[str]:
+    """Every attribute value of the page holding a ``/listing/`` URL, then the whole-number attribute
+    values of the "load more" control (the page it asks for next, when its URL holds only a
+    ``{page}`` placeholder)."""
+    if page.selector is None:
+        return []
+    values = page.selector.xpath("//@*[contains(., '/listing/')]").getall()
+    for control in _first_nodes(L.LOAD_MORE, page.selector)[:1]:
+        values += [value.strip() for value in control.values() if value.strip().isdigit()]
+    return values
+
+
+def tag_links(page: Page) -> list[str]:
+    """Every link's href on the page, as written (relative or absolute)."""
+    return page.selector.xpath(L.ALL_LINKS + "/@href").getall() if page.selector is not None else []

@@ -33,6 +33,7 @@ class Thresholds:
     max_failed_share: float = 0.2
     max_fallback_share: float = 0.5
     max_blocked: int = 0
+    max_invalid: int = 0
 
     @classmethod
     def from_settings(cls, settings) -> Thresholds:
@@ -42,6 +43,7 @@ class Thresholds:
                 "RTARABIC_HEALTH_MAX_FALLBACK_SHARE", cls.max_fallback_share
             ),
             max_blocked=settings.getint("RTARABIC_HEALTH_MAX_BLOCKED", cls.max_blocked),
+            max_invalid=settings.getint("RTARABIC_HEALTH_MAX_INVALID", cls.max_invalid),
         )
 
 
@@ -89,6 +91,10 @@ def counts(stats: Mapping[str, Any]) -> dict[str, Any]:
         "requests": stats.get("downloader/request_count", 0),
         "requests_by": _by_suffix(stats, "rtarabic/requests/"),
         "feed_failures": _by_suffix(stats, "feedexport/failed_count/"),
+        "invalid": stats.get("rtarabic/invalid", 0),
+        "invalid_by": {k: v for k, v in _by_suffix(stats, "rtarabic/invalid/").items() if isinstance(v, int)},
+        "invalid_articles": list(stats.get("rtarabic/invalid/articles") or []),
+        "generic": stats.get("rtarabic/extract/generic", 0),
         "not_stored": not_stored(stats),
     }
 
@@ -119,7 +125,7 @@ def not_stored(stats: Mapping[str, Any]) -> dict[str, int]:
     for key, reason in NOT_STORED_KEYS:
         if key.endswith("/") or key.endswith("_"):
             for suffix, value in _by_suffix(stats, key).items():
-                if value:
+                if isinstance(value, int) and value:
                     reasons[reason + suffix] = value
         elif stats.get(key):
             reasons[reason] = stats[key]
@@ -155,6 +161,11 @@ def evaluate(stats: Mapping[str, Any], thresholds: Thresholds = Thresholds()) ->
         problems.append(
             f"blocked: {c['blocked']} responses were anti-bot interstitials{kinds} "
             f"(RTARABIC_HEALTH_MAX_BLOCKED={thresholds.max_blocked})"
+        )
+    if c["invalid"] > thresholds.max_invalid:
+        problems.append(
+            f"invalid: {c['invalid']} articles failed validation and were not stored "
+            f"({_detail(c['invalid_by'])}; RTARABIC_HEALTH_MAX_INVALID={thresholds.max_invalid})"
         )
     if c["feed_failures"]:
         problems.append(f"storage: feeds failed to store ({_detail(c['feed_failures'])})")
@@ -196,6 +207,10 @@ def summary(stats: Mapping[str, Any], problems: list[str]) -> str:
         + (f" ({_detail(c['not_stored'])})" if c["not_stored"] else ""),
         f"field coverage of {c['extracted'] or c['items']} articles: {_coverage(c)}",
     ]
+    if c["generic"]:
+        parts.append(f"{c['generic']} articles read without a known layout (generic extraction)")
+    if c["invalid"]:
+        parts.append(f"{c['invalid']} invalid articles not stored ({'; '.join(c['invalid_articles']) or 'unnamed'})")
     verdict = "Unhealthy: " + "; ".join(problems) + "." if problems else "Healthy."
     return "; ".join(parts) + ". " + verdict
 

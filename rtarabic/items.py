@@ -31,6 +31,9 @@ class ArticleItem:
     language: str = "ar"
     content_hash: str = ""
     crawled_at: str = ""
+    # How the article was read: the name of the layout row that matched (``classic``, ``current``,
+    # ``main_article``, ``amp``), or ``generic`` for a page no row knows (rtarabic.extract).
+    extraction: str | None = None
     # Headlines of other articles linked from the same page (header, story
     # lists, sidebars, read-more cards). Consumed by the sidebar-stripping
     # pipeline; never exported.

@@ -1,621 +1,62 @@
 """The selectors of every DOM generation of an RT Arabic article page, as data.
 
-``LAYOUTS`` holds one ``Layout`` per generation, in the order they are tried;
-the first whose ``detect`` expression is true extracts the page. Within a row,
-each field is a chain of precompiled selectors tried in order; the first that
-yields a non-empty value wins. When a whole chain yields nothing, extraction
-falls back to ``FALLBACK`` (meta and OpenGraph tags), then to the page's
-JSON-LD ``NewsArticle``; see ``rtarabic.extract``.
+``LAYOUTS`` holds one ``Layout`` per generation, in the order they are tried; the
+first whose ``detect`` selectors all match extracts the page. Every field is a chain
+of CSS or XPath strings (``is_xpath`` tells them apart), evaluated with parsel on the
+one ``parsel.Selector`` built per response; the first that yields a non-empty value
+wins. When a whole chain yields nothing, extraction falls back to ``FALLBACK``
+(meta and OpenGraph tags), then to the page's JSON-LD ``NewsArticle``; when no row
+matches at all, the page is read generically (see ``rtarabic.extract``).
 
-A selector that returns elements is read as the element's text, except in the
-``*_links``, ``tags``, ``images`` and ``body`` chains, which want elements. A
-selector that returns attribute values is read as that string.
+Each selector's comment names its evidence: a section of the site notes ("S1 §3.1"
+is source S1 in section 3.1 of the site notes), a stored page (``p13``) or the RT
+English pages of the same CMS (``rt-english``). Class names nobody has seen on the
+site are not used, except as a last fallback behind evidenced selectors, marked so.
 
-When RT changes its markup, add a row (with the years it was seen in) rather
-than an ``if`` in the extraction code.
+When RT changes its markup, add a row (with the years it was seen in) rather than an
+``if`` in the extraction code.
 """
 
-import re
 from dataclasses import dataclass, field
 
-from cssselect import HTMLTranslator
-from lxml import etree
-
-# -- selector types ---------------------------------------------------------------------------
-# Every selector is called with a ``Page`` (the parsed document and its element index) or with
-# an element, and returns a list of elements or attribute strings in document order, exactly
-# what the equivalent XPath would. Page-wide CSS selectors are answered from the index built in
-# one pass over the page instead of one XPath scan of the whole tree per selector: that scan,
-# about 25 times a page, was most of the extraction time.
-
-# XPath's normalize-space() splits a class attribute on these four characters only.
-_CLASS_TOKEN = re.compile(r"[^ \t\r\n]+")
-# Every ``parts`` tuple a selector asks Page.with_class_part about (registered when the
-# selector is made), and the memo: class name -> the registered tuples it answers.
-_CLASS_PARTS: list[tuple[str, ...]] = []
-_NAME_PARTS: dict[str, tuple] = {}
+Chain = tuple[str, ...]
 
 
-def _register_class_parts(parts: tuple[str, ...]) -> None:
-    if parts and parts not in _CLASS_PARTS:
-        _CLASS_PARTS.append(parts)
-        _NAME_PARTS.clear()
+def is_xpath(query: str) -> bool:
+    """Whether a selector string is XPath (it starts with ``/``, ``(`` or a function call).
 
-
-def _index_class_parts(by_class: dict) -> dict:
-    if len(_NAME_PARTS) > 50_000:
-        _NAME_PARTS.clear()
-    index: dict[tuple, list] = {parts: [] for parts in _CLASS_PARTS}
-    for name, elements in by_class.items():
-        hits = _NAME_PARTS.get(name)
-        if hits is None:
-            hits = _NAME_PARTS[name] = tuple(p for p in _CLASS_PARTS if any(part in name for part in p))
-        for parts in hits:
-            index[parts] += elements
-    return index
-
-
-def _with_class_part(by_class: dict, parts: tuple[str, ...]) -> list:
-    return [e for name, elements in by_class.items() if any(part in name for part in parts) for e in elements]
-
-
-class _TagIndex(dict):
-    """The page's elements by tag in document order, each list made on first use (lxml filters
-    by tag in C)."""
-
-    __slots__ = ("root",)
-
-    def __init__(self, root):
-        super().__init__()
-        self.root = root
-
-    def get(self, tag, default=None):
-        found = dict.get(self, tag)
-        if found is None:
-            found = self[tag] = list(self.root.iter(tag))
-        return found if found else default
-
-
-class Page:
-    """A parsed page: its root element, its elements by class and by tag, its head meta values."""
-
-    __slots__ = ("root", "by_class", "by_tag", "_meta", "_position", "_cache", "_parts")
-
-    def __init__(self, root):
-        self.root = root
-        by_class: dict[str, list] = {}
-        for element in root.iter(etree.Element):  # document order
-            classes = element.get("class")
-            if classes:
-                # Printable ASCII has no whitespace but the space, so split() splits as XPath does.
-                if classes.isascii() and classes.isprintable():
-                    if " " not in classes:
-                        found = by_class.get(classes)  # the usual single class name
-                        if found is None:
-                            by_class[classes] = [element]
-                        else:
-                            found.append(element)
-                        continue
-                    names = classes.split()
-                else:
-                    names = _CLASS_TOKEN.findall(classes)
-                for name in names if len(names) < 2 else dict.fromkeys(names):
-                    by_class.setdefault(name, []).append(element)
-        self.by_class, self.by_tag, self._meta, self._position = by_class, _TagIndex(root), None, None
-        self._parts: dict | None = None
-        self._cache: dict = {}
-
-    def with_class_part(self, parts: tuple[str, ...]) -> list:
-        """Elements whose class attribute contains one of ``parts`` (which have no spaces): exactly
-        those with a class name containing one, in no particular order. One pass over the page's
-        class names answers every registered ``parts`` at once; which parts a name contains is
-        memoised across pages, since templates reuse their class names."""
-        if self._parts is None:
-            self._parts = _index_class_parts(self.by_class)
-        found = self._parts.get(parts)
-        return list(found) if found is not None else _with_class_part(self.by_class, parts)
-
-    def cached(self, key, compute):
-        """``compute(page)``, once per page and ``key``."""
-        if key not in self._cache:
-            self._cache[key] = compute(self)
-        return self._cache[key]
-
-    def position(self) -> dict:
-        """Each element's index in document order."""
-        if self._position is None:
-            self._position = {e: i for i, e in enumerate(self.root.iter(etree.Element))}
-        return self._position
-
-    def meta(self) -> dict[str, list[str]]:
-        """``content`` values of ``/html/head/meta`` by their ``name`` and by their ``property``."""
-        if self._meta is None:
-            self._meta = {}
-            if self.root.tag == "html":
-                for head in self.root.iterchildren("head"):
-                    for tag in head.iterchildren("meta"):
-                        content = tag.get("content")
-                        if content is None:
-                            continue
-                        for key in {tag.get("name"), tag.get("property")} - {None}:
-                            self._meta.setdefault(key, []).append(content)
-        return self._meta
-
-
-def _root(context):
-    return context.root if type(context) is Page else context
-
-
-class XPathSelector:
-    """A compiled XPath expression, evaluated from the page's root or from an element."""
-
-    __slots__ = ("expression", "_compiled")
-
-    def __init__(self, expression: str):
-        self.expression, self._compiled = expression, etree.XPath(expression)
-
-    def __call__(self, context):
-        return self._compiled(_root(context))
-
-    def __repr__(self):
-        return f"xpath({self.expression!r})"
-
-
-class MetaSelector:
-    """``<meta name=...>`` or ``<meta property=...>`` content in ``<head>``."""
-
-    __slots__ = ("name", "_compiled")
-
-    def __init__(self, name: str):
-        self.name = name
-        self._compiled = etree.XPath(f"/html/head/meta[@name='{name}' or @property='{name}']/@content")
-
-    def __call__(self, context):
-        if type(context) is Page:
-            return context.meta().get(self.name, [])
-        return self._compiled(context)
-
-    def __repr__(self):
-        return f"meta({self.name!r})"
-
-
-# One compound selector of the supported CSS subset: tag, .class..., [attr] or [attr=value].
-_COMPOUND = re.compile(r"([a-z][a-z0-9-]*)?((?:\.[\w-]+|\[[\w-]+(?:=[\w-]+)?\])*)$")
-_PART = re.compile(r"\.([\w-]+)|\[([\w-]+)(?:=([\w-]+))?\]")
-
-
-def _compound(text: str) -> tuple:
-    match = _COMPOUND.match(text)
-    if not match:
-        raise ValueError(f"unsupported CSS selector part: {text!r}")
-    tag, parts = match.group(1), match.group(2)
-    classes = tuple(c for c, _, _ in _PART.findall(parts) if c)
-    attributes = tuple((a, v or None) for c, a, v in _PART.findall(parts) if a)
-    return tag, classes, attributes
-
-
-def _matches(element, compound) -> bool:
-    tag, classes, attributes = compound
-    if tag and element.tag != tag:
-        return False
-    if classes:
-        own = _CLASS_TOKEN.findall(element.get("class") or "")
-        if any(c not in own for c in classes):
-            return False
-    for name, value in attributes:
-        found = element.get(name)
-        if found is None or (value is not None and found != value):
-            return False
-    return True
-
-
-def _test(compound, known_class: str | None = None, tag_known: bool = False):
-    """``_matches`` for candidates known to have ``known_class`` (or the tag), or None when
-    every candidate matches."""
-    tag, classes, attributes = compound
-    tag = None if tag_known else tag
-    classes = tuple(c for c in classes if c != known_class)
-    if not (tag or classes or attributes):
-        return None
-    if not (tag or classes) and len(attributes) == 1 and attributes[0][1] is None:
-        name = attributes[0][0]
-        return lambda element: element.get(name) is not None
-    rest = (tag, classes, attributes)
-    return lambda element: _matches(element, rest)
-
-
-class CssSelector:
-    """A CSS selector (tags, classes, attributes, descendant and child combinators, groups).
-
-    From a ``Page`` the candidates come from the page's index (the rarest class, else the tag)
-    and are matched right to left; from an element the selector runs as compiled XPath.
+    >>> is_xpath("//h1"), is_xpath("boolean(//h1)"), is_xpath("h1.heading")
+    (True, True, False)
     """
+    return query.startswith(("/", "(", "./", "boolean(", "string(", "count("))
 
-    __slots__ = ("expression", "_groups", "_compiled")
 
-    def __init__(self, expression: str):
-        self.expression = expression
-        self._groups = tuple(self._steps(group) for group in expression.split(","))
-        self._compiled = etree.XPath(_translate(expression))
-
-    @staticmethod
-    def _steps(group: str) -> tuple:
-        """``(combinator, compound, test)`` per step (see ``_test``); the first step's test is a
-        dict by the class whose index list gives the candidates (None: the tag's or all)."""
-        steps, combinator = [], " "
-        for token in group.replace(">", " > ").split():
-            if token == ">":
-                combinator = ">"
-                continue
-            compound = _compound(token)
-            if steps:
-                test = _test(compound, tag_known=True)
-            else:
-                tag, classes, _ = compound
-                test = {c: _test(compound, known_class=c) for c in classes} or {
-                    None: _test(compound, tag_known=bool(tag))}
-            steps.append((combinator, compound, test))
-            combinator = " "
-        return tuple(steps)
-
-    def _select(self, page: Page, steps) -> list:
-        """Left to right: the first step from the index, each next one among the found elements'
-        children or descendants; re-sorted only when nested contexts could repeat or reorder."""
-        combinator, compound, tests = steps[0]
-        tag, classes, _ = compound
-        if classes:
-            by_class = page.by_class
-            known = classes[0] if len(classes) == 1 else min(classes, key=lambda c: len(by_class.get(c, ())))
-            pool, test = by_class.get(known, ()), tests[known]
-        else:
-            pool = page.by_tag.get(tag, ()) if tag else page.root.iter(etree.Element)
-            test = tests[None]
-        found = list(pool) if test is None else [e for e in pool if test(e)]
-        for combinator, compound, test in steps[1:]:
-            if not found:
-                break
-            tag = compound[0] or etree.Element
-            following = []
-            for context in found:
-                pool = context.iterchildren(tag) if combinator == ">" else context.iterdescendants(tag)
-                following.extend(pool if test is None else filter(test, pool))
-            if len(found) > 1 and following:
-                following = sorted(dict.fromkeys(following), key=page.position().__getitem__)
-            found = following
-        return found
-
-    def __call__(self, context):
-        if type(context) is not Page:
-            return self._compiled(context)
-        if len(self._groups) == 1:
-            return self._select(context, self._groups[0])
-        return self._compiled(context.root)  # document order across groups: let XPath merge
-
-    def exists(self, page: Page) -> bool:
-        return any(self._select(page, steps) for steps in self._groups)
-
-    def __repr__(self):
-        return f"css({self.expression!r})"
-
-
-class HasSelector:
-    """True when every CSS selector matches somewhere in the page."""
-
-    __slots__ = ("selectors",)
-
-    def __init__(self, *expressions: str):
-        self.selectors = tuple(CssSelector(e) for e in expressions)
-
-    def __call__(self, context):
-        if type(context) is Page:
-            return all(s.exists(context) for s in self.selectors)
-        return all(bool(s(context)) for s in self.selectors)
-
-    def __repr__(self):
-        return f"has{tuple(s.expression for s in self.selectors)!r}"
-
-
-class TextSelector:
-    """The text nodes of an element's subtree (not its tail) in document order, except those
-    under a skipped element, the element itself or its ancestors included: ``.//text()``
-    with ``not(ancestor::...)`` tests, walked in Python (one XPath call per text node's
-    ancestors was most of the cost of reading a paragraph)."""
-
-    __slots__ = ("tags", "class_parts", "tag_class_parts")
-
-    def __init__(self, tags=(), class_parts=(), tag_class_parts=None):
-        #: Skip elements with these tags, whose class attribute contains one of ``class_parts``,
-        #: or with a tag of ``tag_class_parts`` whose class contains one of its parts.
-        self.tags, self.class_parts = frozenset(tags), tuple(class_parts)
-        self.tag_class_parts = dict(tag_class_parts or {})
-        _register_class_parts(self.class_parts)
-
-    def skips(self, element) -> bool:
-        tag = element.tag
-        if tag in self.tags:
-            return True
-        if not (self.class_parts or tag in self.tag_class_parts):
-            return False
-        classes = element.get("class")
-        if not classes:
-            return False
-        return any(part in classes for part in self.class_parts) or any(
-            part in classes for part in self.tag_class_parts.get(tag, ())
-        )
-
-    def __call__(self, element, page: Page | None = None) -> list[str]:
-        if not isinstance(element.tag, str):
-            return []
-        if page is not None:
-            skipped, holders = page.cached(self, self._skipped)
-            if element in skipped:
-                return []
-            if element not in holders:
-                # Nothing to skip below: lxml walks the subtree (no comments: the parser drops them).
-                return list(element.itertext())
-            found: list[str] = []
-            self._walk(element, found, skipped.__contains__)
-            return found
-        skips = self.skips
-        if skips(element) or any(skips(ancestor) for ancestor in element.iterancestors()):
-            return []
-        found = []
-        self._walk(element, found, skips)
-        return found
-
-    def _skipped(self, page: Page) -> tuple[set, set]:
-        """Every element of the page that is skipped or inside a skipped one, and the other
-        elements that hold one of those."""
-        roots = [e for tag in self.tags for e in page.by_tag.get(tag, ())]
-        # A class attribute contains a part (which has no spaces) exactly when a class name does.
-        if self.class_parts:
-            roots += page.with_class_part(self.class_parts)
-        roots += [e for tag, parts in self.tag_class_parts.items() for e in page.by_tag.get(tag, ())
-                  if any(part in (e.get("class") or "") for part in parts)]
-        skipped = {node for root in roots for node in root.iter()}
-        holders: set = set()
-        for root in roots:
-            for ancestor in root.iterancestors():
-                if ancestor in holders:
-                    break  # its ancestors are in already
-                if ancestor not in skipped:
-                    holders.add(ancestor)
-        return skipped, holders
-
-    def _walk(self, element, found: list, skips) -> None:
-        if element.text:
-            found.append(element.text)
-        for child in element:
-            if isinstance(child.tag, str) and not skips(child):
-                self._walk(child, found, skips)
-            if child.tail:
-                found.append(child.tail)
-
-
-class ClassPartSelector:
-    """``.//*[contains(@class, part) or ...]``: descendants whose class attribute contains a part."""
-
-    __slots__ = ("parts",)
-
-    def __init__(self, *parts: str):
-        self.parts = parts
-        _register_class_parts(parts)
-
-    def __call__(self, element, page: Page | None = None) -> list:
-        if page is not None:
-            matching = page.cached(self, self._matching)
-            return [d for d in element.iterdescendants(etree.Element) if d in matching] if matching else []
-        found = []
-        for descendant in element.iterdescendants(etree.Element):
-            classes = descendant.get("class")
-            if classes and any(part in classes for part in self.parts):
-                found.append(descendant)
-        return found
-
-    def _matching(self, page: Page) -> set:
-        # A class attribute contains a part (which has no spaces) exactly when a class name does.
-        return set(page.with_class_part(self.parts))
-
-
-class LinkTest:
-    """True for a link whose href contains one of ``href_parts`` or that sits inside an element
-    whose class attribute contains one of ``ancestor_class_parts``."""
-
-    __slots__ = ("href_parts", "ancestor_class_parts", "_href")
-
-    def __init__(self, href_parts=(), ancestor_class_parts=()):
-        self.href_parts, self.ancestor_class_parts = tuple(href_parts), tuple(ancestor_class_parts)
-        self._href = re.compile("|".join(map(re.escape, self.href_parts))).search if self.href_parts else None
-        _register_class_parts(self.ancestor_class_parts)
-
-    def __call__(self, link, page: Page | None = None) -> bool:
-        href = link.get("href")
-        if href is not None and self._href is not None and self._href(href):
-            return True
-        if page is not None:
-            return link in page.cached(self, self._links_inside)
-        for ancestor in link.iterancestors():
-            classes = ancestor.get("class")
-            if classes and any(part in classes for part in self.ancestor_class_parts):
-                return True
-        return False
-
-    def on(self, page: Page):
-        """This test bound to ``page``: ``test.on(page)(link) == test(link, page)``."""
-        inside, href_test = page.cached(self, self._links_inside), self._href
-
-        def test(link) -> bool:
-            if href_test is not None:
-                href = link.get("href")
-                if href is not None and href_test(href):
-                    return True
-            return link in inside
-
-        return test
-
-    def _links_inside(self, page: Page) -> set:
-        # A class attribute contains a part (which has no spaces) exactly when one of its
-        # class names does, so the index's names find every such element.
-        containers = page.with_class_part(self.ancestor_class_parts)
-        if len(containers) > 1:
-            # A container nested straight in another adds no link of its own.
-            outer = set(containers)
-            containers = [c for c in containers if c.getparent() not in outer]
-        return {link for container in containers for link in container.iterdescendants("a")}
-
-
-class LinksSelector:
-    """``.//a[@href][not(ancestor::*[contains(@class, part)] or ancestor::tag[contains(@class,
-    part)])]``: an element's links outside every element whose class attribute contains one of
-    ``class_parts`` (or, for a tag of ``tag_class_parts``, one of its parts)."""
-
-    __slots__ = ("class_parts", "tag_class_parts")
-
-    def __init__(self, class_parts=(), tag_class_parts=None):
-        self.class_parts, self.tag_class_parts = tuple(class_parts), dict(tag_class_parts or {})
-        _register_class_parts(self.class_parts)
-
-    def _excluded(self, element) -> bool:
-        classes = element.get("class")
-        return bool(classes) and (any(part in classes for part in self.class_parts) or any(
-            part in classes for part in self.tag_class_parts.get(element.tag, ())))
-
-    def __call__(self, element, page: Page | None = None) -> list:
-        links = [a for a in element.iterdescendants("a") if a.get("href") is not None]
-        if not links:
-            return links
-        if page is not None:
-            inside = page.cached(self, self._links_inside)
-            return [a for a in links if a not in inside]
-        return [a for a in links if not any(self._excluded(e) for e in a.iterancestors())]
-
-    def _links_inside(self, page: Page) -> set:
-        containers = page.with_class_part(self.class_parts) if self.class_parts else []
-        containers += [e for tag in self.tag_class_parts for e in page.by_tag.get(tag, ()) if self._excluded(e)]
-        return {a for container in containers for a in container.iterdescendants("a")}
-
-
-class ChildrenSelector:
-    """``./tag[...]``: an element's children with ``tag`` whose class attribute has none of the
-    class names ``without_classes`` and contains none of ``without_class_parts``."""
-
-    __slots__ = ("tag", "without_classes", "without_class_parts")
-
-    def __init__(self, tag: str, without_classes=(), without_class_parts=()):
-        self.tag, self.without_classes = tag, tuple(without_classes)
-        self.without_class_parts = tuple(without_class_parts)
-
-    def _kept(self, element) -> bool:
-        classes = element.get("class")
-        if not classes:
-            return True
-        if any(part in classes for part in self.without_class_parts):
-            return False
-        return not any(name in self.without_classes for name in _CLASS_TOKEN.findall(classes))
-
-    def __call__(self, context) -> list:
-        return [e for e in _root(context).iterchildren(self.tag) if self._kept(e)]
-
-
-class DocumentTest:
-    """True for a document whose root ``<html>`` has one of ``html_attributes`` or that has a
-    ``<script>`` whose src contains one of ``script_src_parts``."""
-
-    __slots__ = ("html_attributes", "script_src_parts")
-
-    def __init__(self, html_attributes=(), script_src_parts=()):
-        self.html_attributes, self.script_src_parts = tuple(html_attributes), tuple(script_src_parts)
-
-    def __call__(self, context) -> bool:
-        root = _root(context)
-        if root.tag == "html" and any(root.get(name) is not None for name in self.html_attributes):
-            return True
-        scripts = context.by_tag.get("script", ()) if type(context) is Page else root.iter("script")
-        return any(any(part in (script.get("src") or "") for part in self.script_src_parts) for script in scripts)
-
-
-class AttributeSelector:
-    """The values of ``attribute`` on the elements a CSS selector finds (those that have it)."""
-
-    __slots__ = ("css", "attribute")
-
-    def __init__(self, expression: str, attribute: str):
-        self.css, self.attribute = CssSelector(expression), attribute
-
-    def __call__(self, context) -> list[str]:
-        values = (element.get(self.attribute) for element in self.css(context))
-        return [value for value in values if value is not None]
-
-    def __repr__(self):
-        return f"attribute({self.css.expression!r}, {self.attribute!r})"
-
-
-_TRANSLATOR = HTMLTranslator()
-
-
-# cssselect tests a class with concat/normalize-space on every element; a plain
-# contains() first lets XPath skip most elements cheaply (same result).
-_CLASS_TEST = re.compile(r"contains\(concat\(' ', normalize-space\(@class\), ' '\), ' ([^' ]+) '\)")
-
-
-def _translate(expression: str) -> str:
-    return _CLASS_TEST.sub(r"(contains(@class, '\1') and \g<0>)", _TRANSLATOR.css_to_xpath(expression))
-
-
-def css(expression: str) -> CssSelector:
-    """A CSS selector, evaluated from the page (or the element) it is called on."""
-    return CssSelector(expression)
-
-
-def xpath(expression: str) -> XPathSelector:
-    """A compiled XPath expression."""
-    return XPathSelector(expression)
-
-
-def meta(name: str) -> MetaSelector:
-    """The ``content`` of ``<meta name=...>`` or ``<meta property=...>`` directly in ``<head>``."""
-    return MetaSelector(name)
-
-
-def attribute(expression: str, name: str) -> AttributeSelector:
-    """The ``name`` attribute's values on the elements the CSS ``expression`` finds."""
-    return AttributeSelector(expression, name)
-
-
-def has(*expressions: str) -> HasSelector:
-    """A boolean selector: true when every CSS ``expressions`` matches somewhere in the page."""
-    return HasSelector(*expressions)
-
-
-Selector = CssSelector | XPathSelector | MetaSelector | AttributeSelector | ChildrenSelector | DocumentTest
-Chain = tuple[Selector, ...]
-
-# Paragraph children of a body container that are not prose: the lead (it is the
-# summary) and recommendation or embed wrappers that some templates render as <p>.
-_OWN_PARAGRAPHS = ChildrenSelector(
-    "p", without_classes=("intro",), without_class_parts=("read-more", "crosslinks", "rtcode", "caption", "copyright")
-)
+def meta(name: str) -> str:
+    """The ``content`` of ``<meta name=...>`` or ``<meta property=...>`` in ``<head>``."""
+    return f"/html/head/meta[@name='{name}' or @property='{name}']/@content"
 
 
 @dataclass(frozen=True)
 class Layout:
-    """The selectors of one DOM generation, each field a chain tried in order."""
+    """The selectors of one DOM generation, each field a chain tried in order.
+
+    A selector that returns elements is read as the element's text, except in the
+    ``section_links``, ``tags``, ``images``, ``body`` and ``end_markers`` chains, which
+    want elements; one that returns attribute values is read as that string.
+    """
 
     name: str
     #: Seen on the live site in these years (documentation only).
     seen: str
-    #: True when the page belongs to this generation.
-    detect: Selector | HasSelector
+    #: The page belongs to this generation when every one of these matches.
+    detect: Chain
     title: Chain = ()
     summary: Chain = ()
-    #: The body container; its own paragraphs are ``paragraphs`` evaluated on it.
+    #: The body container; its article text is read structurally (``rtarabic.extract``).
     body: Chain = ()
-    paragraphs: Selector = _OWN_PARAGRAPHS
     #: Links to the section page: href gives the section slug, text its Arabic label.
     section_links: Chain = ()
-    #: Machine-readable section slug (e.g. ``meta[name=category]``).
-    section: Chain = ()
-    #: Machine-readable publication and modification times, tried before the visible date.
+    #: Machine-readable publication and modification times, tried after JSON-LD.
     published: Chain = ()
     modified: Chain = ()
     #: The date as shown to readers (Arabic text).
@@ -623,7 +64,7 @@ class Layout:
     author: Chain = ()
     #: ``<a href="/tags/<slug>/">name</a>`` elements.
     tags: Chain = ()
-    #: The cover picture's ``<img>``/``<amp-img>`` elements; the first one with a URL wins.
+    #: The cover picture's ``<img>``/``<amp-img>`` elements (or URLs); the first with a URL wins.
     images: Chain = ()
     image_caption: Chain = ()
     image_credit: Chain = ()
@@ -631,190 +72,223 @@ class Layout:
     end_markers: Chain = field(default=())
 
 
-#: Machine-readable dates common to every generation, tried after JSON-LD.
-_PUBLISHED_META = (meta("published_time_telegram"), meta("publish-date"), meta("article:published_time"),
-                   meta("mediator_published_time"), attribute("time[itemprop=datePublished]", "datetime"))
+# Machine-readable dates common to every generation, tried after JSON-LD.
+_PUBLISHED_META = (
+    meta("published_time_telegram"),  # S1 §3.1; rt-english
+    meta("publish-date"),  # S1 §3.1
+    meta("article:published_time"),  # OpenGraph article namespace (standard)
+    meta("mediator_published_time"),  # §3.3 (Mediator plugin metas)
+    "time[itemprop=datePublished]::attr(datetime)",  # schema.org microdata (standard)
+)
 _MODIFIED_META = (meta("article:modified_time"), meta("modified-date"), meta("og:updated_time"),
-                  attribute("time[itemprop=dateModified]", "datetime"))
+                  "time[itemprop=dateModified]::attr(datetime)")  # OpenGraph and microdata (standard)
 
-# Cover picture of the 2019-2025 templates: lazy-loaded <img data-src> with a
-# <noscript><img src> copy for clients without JavaScript.
-_PHOTO_IMAGES = (css(".photo img[data-src]"), css(".photo noscript img[src]"), css(".photo img[src]"))
+# Cover picture of the 2019-2025 templates: the .photo right after the lead in the body container
+# (S1 §3.1 "Cover image"; §3.1 INFERENCE: p.intro, then the cover div.photo, then the paragraphs;
+# §4 item 7: caption and credit right after the lead), lazy-loaded <img data-src> with a
+# <noscript><img src> copy. Later .photo blocks are in-body pictures (S1 "In-body images"), not the cover.
+_COVER = ("div.js-mediator-article > p.intro + .photo", "div.js-mediator-article > .photo:first-child")
+_PHOTO_IMAGES = tuple(f"{cover} {img}" for img in ("img[data-src]", "noscript img[src]", "img[src]", "amp-img[src]")
+                      for cover in _COVER)
+_PHOTO_CAPTION = tuple(f"{cover} .caption" for cover in _COVER)  # S1 §3.1, §4 item 7
+_PHOTO_CREDIT = tuple(f"{cover} .copyright" for cover in _COVER)  # S1 §3.1, §4 item 7
+_SECTION_LINKS = (".time-public a[href]",)  # S3, S1 §3.1 "Category"
+_TAGS = (".news-tags a[href]",)  # S1 §3.1 "Tags" (2023-25)
+_AUTHOR = (meta("mediator_author"),)  # S1 §3.1, §3.3
 
 CLASSIC = Layout(
     name="classic",
     seen="2019-2022",
-    # The body div carries the Mediator analytics marker js-mediator-article.
-    detect=has("h1.heading", "div.text.js-text.js-mediator-article"),
-    title=(css("h1.heading"),),
-    summary=(css("div.js-mediator-article > p.intro"), css("p.intro")),
-    body=(css("div.text.js-text.js-mediator-article"),),
-    section_links=(css(".time-public a[href]"),),
-    section=(meta("category"),),
+    # S2 §3.1: div.article h1.heading and the body div with the Mediator marker js-mediator-article.
+    detect=("h1.heading", "div.text.js-text.js-mediator-article"),
+    title=("h1.heading",),  # S2, S4 §3.1
+    summary=("div.js-mediator-article > p.intro", "p.intro"),  # S1 §3.1 "Lead", §3.1 INFERENCE note
+    body=("div.text.js-text.js-mediator-article",),  # S2, S3 §3.1
+    section_links=_SECTION_LINKS,
     published=_PUBLISHED_META,
     modified=_MODIFIED_META,
-    date_text=(css(".time-public .date"), css("span.date")),
-    author=(meta("mediator_author"),),
-    tags=(css(".news-tags.news-tags_article a[href]"), css(".news-tags a[href]")),
+    date_text=(".time-public .date", "span.date"),  # S4 §3.1 "Date"
+    author=_AUTHOR,
+    tags=(".news-tags.news-tags_article a[href]", *_TAGS),  # S2, S3 §3.1
     images=_PHOTO_IMAGES,
-    image_caption=(css(".photo .caption"),),
-    image_credit=(css(".photo .copyright"),),
-    end_markers=(css(".news-tags"),),
+    image_caption=_PHOTO_CAPTION,
+    image_credit=_PHOTO_CREDIT,
+    end_markers=(".news-tags",),  # S1 §3.1: the tags block follows the body
 )
 
-META = Layout(
-    name="meta",
-    seen="2023-2025",
-    # No h1.heading: the 2023-25 scrapers read the headline from og:title.
-    detect=has("div.js-mediator-article"),
-    title=(meta("og:title"), css("h1")),
-    summary=(meta("description"), css("div.js-mediator-article > p.intro")),
-    body=(css("div.js-mediator-article"),),
-    section_links=(css(".article-page__section a[href]"), css(".time-public a[href]"),
-                   css(".breadcrumbs a[href]")),
-    section=(meta("category"),),
+CURRENT = Layout(
+    name="current",
+    seen="2023-2025 (the current template)",
+    # S1 §3.1 (2023-25): the body is //div[contains(@class,'js-mediator-article')]; no h1.heading,
+    # the scraper reads the headline from og:title.
+    detect=("div.js-mediator-article",),
+    title=(meta("og:title"), "h1"),  # S1 §3.1 "Title"; the page's one h1 (§4 item 5)
+    summary=(meta("description"), "div.js-mediator-article > p.intro"),  # S1, S8 §3.1 "Lead"
+    body=("div.js-mediator-article",),  # S1 §3.1 "Body"
+    section_links=_SECTION_LINKS,
     published=_PUBLISHED_META,
     modified=_MODIFIED_META,
-    date_text=(css(".article-page__date .date"), css(".time-public .date"), css(".date")),
-    author=(meta("mediator_author"),),
-    tags=(css(".news-tags a[href]"),),
-    images=(meta("og:image"), *_PHOTO_IMAGES),
-    image_caption=(css(".photo .caption"),),
-    image_credit=(css(".photo .copyright"),),
-    end_markers=(css(".news-tags"),),
+    # S4 §3.1 span.date; a <time> of the article (structure) when the date block has no class known.
+    date_text=(".time-public .date", ".date", "article time", "main time"),
+    author=_AUTHOR,
+    tags=_TAGS,
+    images=(meta("og:image"), *_PHOTO_IMAGES),  # S7 §3.3: og:image is the cover
+    image_caption=_PHOTO_CAPTION,
+    image_credit=_PHOTO_CREDIT,
+    end_markers=(".news-tags",),
 )
 
 MAIN_ARTICLE = Layout(
     name="main_article",
     seen="unverified BEM family (third-party scrapers, 2025-26)",
-    detect=has(".main-article__editor-content, .main-article .editor-content, .main-article__title"),
-    title=(css("h1.main-article__title"), css(".main-article__title"), css("h1")),
-    summary=(css(".main-article__intro-text"), css(".main-article__intro")),
-    body=(css(".main-article__editor-content"), css(".editor-content")),
-    # The section link is the a.main-article__section element itself.
-    section_links=(css("a.main-article__section[href]"), css(".main-article__section a[href]"),
-                   css(".breadcrumbs a[href]")),
-    section=(meta("category"),),
-    published=(*_PUBLISHED_META, xpath("//*[contains(@class, 'main-article__date')]/descendant-or-self::time/@datetime")),
+    # §3.4 (S15, LOW): div.main-article__editor-content / div.editor-content, h3.main-article__title.
+    detect=(".main-article__editor-content, .main-article .editor-content, .main-article__title",),
+    title=("h1.main-article__title", ".main-article__title", "h1"),  # §3.4
+    summary=(".main-article__intro-text",),  # §3.4 div.main-article__intro-text
+    body=(".main-article__editor-content", ".editor-content"),  # §3.4
+    # The section link: JSON-LD breadcrumbs first (extract), then a link of the article to its section.
+    section_links=(".main-article a[href]", "article a[href]"),
+    published=(*_PUBLISHED_META, "article time::attr(datetime)"),  # a <time> in the article (structure)
     modified=_MODIFIED_META,
-    date_text=(css(".main-article__date"), css("span.date")),
-    author=(css(".main-article__author"), meta("mediator_author")),
-    tags=(css("ul.main-article__tags li.tags__item a[href]"), css(".main-article__tags a[href]")),
-    images=(css("figure.main-figure img[data-src]"), css("figure.main-figure img[src]"),
-            css(".main-article__cover img")),
-    # The figcaption holds caption and credit side by side: read their own elements.
-    image_caption=(css(".main-figure__caption"), css("figure.main-figure .caption")),
-    image_credit=(css(".main-figure__credit"), css(".main-figure__copyright"), css("figure.main-figure .copyright")),
-    end_markers=(css(".main-article__tags"),),
+    date_text=("article time",),
+    author=_AUTHOR,
+    tags=("ul.main-article__tags li.tags__item a[href]", ".main-article__tags a[href]"),  # §3.4
+    images=("figure.main-figure img[data-src]", "figure.main-figure img[src]"),  # §3.4 figure.main-figure img
+    # The figcaption holds caption and credit side by side: its first and second elements (structure).
+    image_caption=("figure.main-figure figcaption > :first-child", "figure.main-figure figcaption"),
+    image_credit=("figure.main-figure figcaption > :nth-child(2)",),
+    end_markers=(".main-article__tags",),  # §3.4
 )
 
 AMP = Layout(
     name="amp",
     seen="AMP copies (<article>/amp), 2019-2025",
-    # <html amp> or <html ⚡>; some AMP pages are recognisable only by the AMP runtime.
-    detect=DocumentTest(html_attributes=("amp", "⚡"), script_src_parts=("cdn.ampproject.org",)),
-    title=(css("h1.heading"), css("h1")),
-    summary=(css("div.js-mediator-article > p.intro"), css("p.intro"), css(".article__summary")),
-    body=(css("div.js-mediator-article"), css("div.text"), css(".article__text")),
-    section_links=(css(".time-public a[href]"), css(".breadcrumbs a[href]")),
-    section=(meta("category"),),
+    # §2.1 (p10; rt-english amphtml): <html amp> or <html ⚡>, or only the AMP runtime script.
+    detect=("boolean(/html[@amp or @*[name()='⚡']] or //script[contains(@src, 'cdn.ampproject.org')])",),
+    title=("h1.heading", "h1"),
+    summary=("div.js-mediator-article > p.intro", "p.intro"),
+    body=("div.js-mediator-article", "div.text"),
+    section_links=(*_SECTION_LINKS,),
     published=_PUBLISHED_META,
     modified=_MODIFIED_META,
-    date_text=(css(".time-public .date"), css("span.date"), css("time")),
-    author=(meta("mediator_author"),),
-    tags=(css(".news-tags a[href]"), css(".tags a[href]")),
-    images=(css(".photo amp-img[src]"), css("amp-img[src]"), *_PHOTO_IMAGES),
-    image_caption=(css(".photo .caption"), css("figure figcaption")),
-    image_credit=(css(".photo .copyright"),),
-    end_markers=(css(".news-tags"), css(".tags")),
+    date_text=(".time-public .date", "span.date", "time"),
+    author=_AUTHOR,
+    tags=_TAGS,
+    images=_PHOTO_IMAGES,
+    image_caption=_PHOTO_CAPTION,
+    image_credit=_PHOTO_CREDIT,
+    end_markers=(".news-tags",),
 )
 
 #: Tried in this order: AMP first (its body classes repeat the desktop ones), then the
 #: newest desktop family, then the two js-mediator-article generations.
-LAYOUTS: tuple[Layout, ...] = (AMP, MAIN_ARTICLE, CLASSIC, META)
+LAYOUTS: tuple[Layout, ...] = (AMP, MAIN_ARTICLE, CLASSIC, CURRENT)
 
-#: Meta/OpenGraph chains used when a layout's own chain yields nothing (recorded as a fallback).
+#: Meta/OpenGraph chains used when a layout's own chain yields nothing (recorded as a fallback),
+#: and the whole row of a page no layout matches (the generic extraction).
 FALLBACK = Layout(
-    name="fallback",
+    name="generic",
     seen="every generation",
-    detect=xpath("true()"),
-    title=(meta("og:title"), meta("twitter:title")),
-    summary=(meta("description"), meta("og:description"), meta("twitter:description")),
-    body=(css("[itemprop=articleBody]"), css(".article__text")),
-    section_links=(css(".time-public a[href]"),),
-    section=(meta("category"),),
+    detect=(),
+    title=(meta("og:title"), meta("twitter:title"), "h1"),  # §3.3; rt-english twitter:*
+    summary=(meta("description"), meta("og:description"), meta("twitter:description")),  # §3.3
+    # schema.org microdata; rt-english .article__text (§3.4 advice: the body fallback chain)
+    body=("[itemprop=articleBody]", ".article__text"),
+    section_links=_SECTION_LINKS,
     published=_PUBLISHED_META,
     modified=_MODIFIED_META,
-    date_text=(css("span.date"),),
-    author=(meta("mediator_author"), meta("article:author"), meta("author")),
-    tags=(css(".news-tags a[href]"),),
+    date_text=("span.date", "article time", "main time"),
+    author=(*_AUTHOR, meta("article:author"), meta("author")),  # rt-english article:author
+    # Structure: the last element of the article whose links all go to tag pages and that has no
+    # text of its own (the tags block follows the body, S1 §3.1).
+    tags=(*_TAGS, "(//article//*[a[contains(@href, '/tags/')] and not(a[not(contains(@href, '/tags/'))])"
+                  " and not(text()[normalize-space()])])[last()]/a[@href]"),
     images=(meta("og:image"), meta("twitter:image"), *_PHOTO_IMAGES),
+    # Structure: the article's first <figure>, its caption text and a credit element after it.
+    image_caption=(*_PHOTO_CAPTION, "(//article//figure)[1]/figcaption/text()"),
+    image_credit=(*_PHOTO_CREDIT, "(//article//figure)[1]/figcaption/*[last()]"),
 )
 
-#: The ``<title>`` element, whose text ends with this suffix on every page.
-DOCUMENT_TITLE = xpath("/html/head/title")
+#: The ``<title>`` element, whose text ends with this suffix on every page (S7 §3.3).
+DOCUMENT_TITLE = "/html/head/title"
 TITLE_SUFFIXES = (" - RT Arabic", " | RT Arabic", " - آر تي عربي")
 
-#: Links that name the page's canonical address, tried in this order.
-CANONICAL_LINKS = (xpath("/html/head/link[@rel='canonical']/@href"), meta("og:url"),
-                   xpath("/html/head/link[@rel='amphtml']/@href"))
+#: Links that name the page's canonical address, tried in this order (rt-english §2.1, §3.3).
+CANONICAL_LINKS = ("/html/head/link[@rel='canonical']/@href", meta("og:url"),
+                   "/html/head/link[@rel='amphtml']/@href")
+CANONICAL = CANONICAL_LINKS[0]
 
-JSON_LD = xpath("//script[@type='application/ld+json']/text()")
+JSON_LD = "//script[@type='application/ld+json']/text()"  # rt-english §3.3
 OG_TYPE = meta("og:type")
+#: Any OpenGraph tag (S1, S7 §3.3; rt-english), and the cover it names.
+OPEN_GRAPH = "/html/head/meta[starts-with(@property, 'og:') or starts-with(@name, 'og:')]"
+OG_IMAGE = (meta("og:image"),)
 
-#: Paragraphs nested one level deeper than the layout expects (a wrapper div inside the
-#: body container), still outside recommendation cards and embeds.
-NESTED_PARAGRAPHS = xpath(
-    ".//p[not(contains(concat(' ', normalize-space(@class), ' '), ' intro '))"
-    " and not(ancestor::*[contains(@class, 'read-more') or contains(@class, 'crosslinks')"
-    " or contains(@class, 'rtcode') or contains(@class, 'photo') or contains(@class, 'AllEmbed')"
-    " or self::blockquote or self::figure])]"
-)
+# -- the body container: what is article text and what is furniture -------------------------------
 
-#: Links of the stories/trends strips: their texts are story names, not article text.
-STORY_LINK = LinkTest(href_parts=("/trend", "/stories/", "/story/"),
-                      ancestor_class_parts=("stories", "trends"))
+#: Elements that hold one paragraph of article text each (their whole text, inner ``<br>`` as a
+#: space): paragraphs, subheads, list items, quotations.
+TEXT_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"})
+#: Inline elements: their text belongs to the paragraph around them; any other element is a
+#: wrapper whose own text (bare text in a ``<div>``) makes paragraphs of its own.
+INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "font", "i",
+                    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
+                    "tt", "u", "var", "wbr"})
+#: Elements that are never article text, whatever their class.
+FURNITURE_TAGS = frozenset({
+    "script", "style", "noscript", "template", "iframe", "figure", "svg", "object", "embed", "video", "audio",
+    "picture", "img", "button", "form", "input", "select", "textarea", "nav", "aside", "header", "footer",
+    "amp-iframe", "amp-img", "amp-video", "amp-ad", "amp-social-share", "amp-twitter", "amp-instagram",
+    "amp-youtube",
+})
+#: Class names of furniture elements inside the body container.
+FURNITURE_CLASSES = frozenset({
+    "intro",  # the lead: the summary, not body (S1, S2 §3.1)
+    "photo", "caption", "copyright",  # in-body pictures with caption and credit (S1 §3.1 "In-body images")
+    "read-more", "read-more-big", "read-more-text-only", "crosslinks__link",  # read-more cards (S1 §3.2)
+    "rtcode", "AllEmbed",  # social and generic embeds (S1 §3.2 "Social")
+    "video-iframe", "cover_video", "media__youtube-frame",  # video (S1 §3.2 "Video")
+    "twitter-tweet", "instagram-media", "tiktok-embed",  # embed blockquotes (S1 §3.2 "Social")
+    "news-tags",  # the tags block (S1 §3.1)
+})
+#: Class-name prefixes of furniture: the embedded read-more card's parts (S1 §3.2; rt-english).
+FURNITURE_CLASS_PREFIXES = ("read-more__",)
+
+#: Links of the stories/trends strips: their texts are story names, not article text
+#: (§2.3 trend and story URLs; §4 "Stories" strip; rt-english tags-trends).
+STORY_LINKS = ("//a[@href][contains(@href, '/trend') or contains(@href, '/stories/') or contains(@href, '/story/')"
+               " or ancestor::*[contains(@class, 'stories') or contains(@class, 'trends')]]")
 
 #: Every link on the page, for headlines and listings.
-ALL_LINKS = css("a[href]")
+ALL_LINKS = "//a[@href]"
 
 #: Title elements inside recommendation and story cards, in priority order: their text is the
-#: other article's headline without the card's label ("إقرأ المزيد", "RT STORIES") or a
-#: duplicate rendering of the same name (story strips show a label and a name).
+#: other article's headline without the card's label ("إقرأ المزيد", "RT STORIES") or a duplicate
+#: rendering of the same name. S1 §3.2 (read-more__title, read-more-big__title, read-more__footer),
+#: §2.4 and §5 (a.heading, list-news_text). Cards without any of these (story cards, whose classes
+#: nobody has seen) are read by the text rules instead (``extract._card_headline``).
 CARD_TITLES = (
-    ClassPartSelector("__title", "-big__title", "card__title"),
-    ClassPartSelector("__footer"),
-    ClassPartSelector("__name", "heading", "list-news_text"),
+    ".//*[contains(@class, '__title')]",
+    ".//*[contains(@class, '__footer')]",
+    ".//*[contains(@class, 'heading') or contains(@class, 'list-news_text')]",
 )
 
-#: Text nodes of a paragraph that belong to it, not to an embed or card nested inside it.
-PARAGRAPH_TEXT = TextSelector(
-    tags=("script", "style", "template", "noscript", "iframe"),
-    class_parts=("read-more", "crosslinks", "rtcode", "AllEmbed"),
-    tag_class_parts={"blockquote": ("twitter-tweet", "instagram-media", "tiktok-embed")},
-)
-#: Text of any element except what browsers never render (scripts, styles, templates).
-VISIBLE_TEXT = TextSelector(tags=("script", "style", "template"))
-#: Links of a paragraph outside the recommendation cards, embeds and tweets nested in it.
-PARAGRAPH_LINKS = LinksSelector(
-    class_parts=("read-more", "crosslinks", "rtcode", "AllEmbed"),
-    tag_class_parts={"blockquote": ("twitter-tweet",)},
-)
-
-#: Anti-bot interstitial (DDoS-Guard's JavaScript check) markers.
-INTERSTITIAL = xpath(
+#: Anti-bot interstitial (DDoS-Guard's JavaScript check) markers (§2.8; S13).
+INTERSTITIAL = (
     "boolean(//title[contains(., 'DDoS-Guard') or contains(., 'DDOS-GUARD') or contains(., 'Checking your browser')"
     " or contains(., 'DDoS protection')]"
     " or //script[contains(@src, 'ddos-guard') or contains(@src, 'ddos_guard')]"
     " or //*[contains(@id, 'ddg-') or contains(@class, 'ddg-') or contains(@id, 'ddos-guard')])"
 )
 
-#: "Load more" controls of section/tag pages: where their listing URL lives.
+#: "Load more" controls of section/tag pages, tried in this order: a <button> (S6 §5: a "load more"
+#: <button> under the list), any element with a data attribute, then a link, whose attribute holds a
+#: ``/listing/`` URL (§2.4 the listing grammar). Which attribute holds it is not evidenced: the first
+#: one whose value is a listing URL is taken.
 LOAD_MORE = (
-    xpath("//*[contains(@class, 'js-listing__more') or contains(@class, 'load-more')"
-          " or contains(@class, 'button-more') or contains(@class, 'listing__button')"
-          " or @data-listing-url or @data-url or @data-href]"),
+    "//button[@*[contains(., '/listing/')]]",
+    "//*[@*[starts-with(name(), 'data-')][contains(., '/listing/')]]",
+    "//*[@href[contains(., '/listing/')]]",
 )
-LOAD_MORE_ATTRIBUTES = ("data-listing-url", "data-url", "data-href", "data-listing", "href")
-#: The listing URL anywhere in the page's HTML or scripts, as the RT CMS embeds it.
-LISTING_URL_IN_PAGE = re.compile(rb"(?:https?://[^\s\"'<>]+)?/listing/[^\s\"'<>]+")
+#: The listing URL anywhere in the page's HTML or scripts, as the RT CMS embeds it (§2.4).
+LISTING_URL_IN_PAGE = rb"(?:https?://[^\s\"'<>]+)?/listing/[^\s\"'<>]+"

@@ -19,6 +19,10 @@ from rtarabic.text import content_hash, word_count
 
 logger = logging.getLogger(__name__)
 
+#: Stats: articles dropped by validation, per reason under it, and the list naming them.
+INVALID = "rtarabic/invalid"
+INVALID_ARTICLES = "rtarabic/invalid/articles"
+
 #: Fields without which an item is not worth storing.
 REQUIRED_FIELDS = ("id", "url", "title", "body", "published")
 
@@ -154,7 +158,25 @@ class StripSidebarPipeline(CrawlerPipeline):
 
 
 class ValidatePipeline(CrawlerPipeline):
-    """Drops items without the essentials (MissingField), then items that break the schema (InvalidArticle)."""
+    """Drops items without the essentials (MissingField), then items that break the schema (InvalidArticle).
+
+    Nothing goes in silence: each drop counts ``rtarabic/invalid`` and ``rtarabic/invalid/<reason>``
+    (``missing-<field>`` or ``schema-<field>``), and the first ``INVALID_NAMED`` dropped articles are
+    named (``<id> <url>: <reason>``) in the ``rtarabic/invalid/articles`` list, which the run summary
+    repeats; run health (``RTARABIC_HEALTH_MAX_INVALID``) judges the count.
+    """
+
+    #: How many dropped articles the stats name, to keep a run's stats small.
+    INVALID_NAMED = 20
+
+    def _count(self, article: dict, reasons: list[str]) -> None:
+        self.stats.inc_value(INVALID)
+        for reason in reasons:
+            self.stats.inc_value(f"{INVALID}/{reason}")
+        named = self.stats.get_value(INVALID_ARTICLES) or []
+        if len(named) < self.INVALID_NAMED:
+            self.stats.set_value(INVALID_ARTICLES,
+                                 [*named, f"{article.get('id')} {article.get('url')}: {', '.join(reasons)}"])
 
     def process_item(self, item):
         article = ItemAdapter(item).asdict()
@@ -162,10 +184,13 @@ class ValidatePipeline(CrawlerPipeline):
         if missing:
             for name in missing:
                 self.stats.inc_value(f"rtarabic/validate/missing/{name}")
+            self._count(article, [f"missing-{name}" for name in missing])
             raise MissingField(f"article {article.get('id')} ({article.get('url')}) lacks {', '.join(missing)}")
         errors = schema_errors(exported(article))
         if errors:
             self.stats.inc_value("rtarabic/validate/invalid")
+            fields = dict.fromkeys(e.split(":", 1)[0] if ": " in e else "item" for e in errors)
+            self._count(article, [f"schema-{name}" for name in fields])
             raise InvalidArticle(f"article {article['id']} ({article['url']}) is invalid: {'; '.join(errors)}")
         return item
 

@@ -92,8 +92,19 @@ RTARABIC_HEALTH_MAX_FALLBACK_SHARE = 0.5
 # archive may be missing articles and the operator should look.
 RTARABIC_HEALTH_MAX_BLOCKED = 0
 
+# Articles that were extracted but failed validation (a required field missing, the
+# schema broken) and so were not stored, tolerated in one run. 0: any such article
+# makes the run unhealthy; the summary names them (stats rtarabic/invalid/*).
+RTARABIC_HEALTH_MAX_INVALID = 0
+
+# Backfills (-a ids=, -a since=/until=) log "Backfill: N of M article pages (x%), R pages/min,
+# about T left" every this many seconds (rtarabic/progress.py), like Scrapy's LOGSTATS_INTERVAL,
+# and their totals at the end. 0 turns the lines off.
+RTARABIC_PROGRESS_INTERVAL = 60.0
+
 EXTENSIONS = {
     "rtarabic.runlock.RunLockExtension": 0,
+    "rtarabic.progress.BackfillProgress": 400,
     "rtarabic.monitors.RunHealthMonitor": 500,
     "rtarabic.statsfile.StatsFile": 900,
 }

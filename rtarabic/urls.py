@@ -54,7 +54,9 @@ NON_ARTICLE_AREAS = frozenset(
 )
 
 _ARTICLE_PATH = re.compile(r"^/(?P<section>[a-z_]+)/(?P<id>[0-9]+)(?:-(?P<slug>[^/]+))?(?:/amp)?/?$")
-_SHORTLINK_PATH = re.compile(r"^/(?P<code>[0-9a-z]{4})/?$")
+#: A short link's code: 4 base-36 characters, letters as well as digits (``xu3w``, sample p03).
+SHORTLINK_CODE = "[0-9A-Za-z]{4}"
+_SHORTLINK_PATH = re.compile(rf"^/(?P<code>{SHORTLINK_CODE})/?$")
 _TAG_PATH = re.compile(r"^/tags/(?P<slug>[^/]+)/?$")
 _SECTION_PATH = re.compile(r"^/(?P<section>[a-z_]+)/?$")
 _RSS_PATH = re.compile(r"^/rss(?:/[a-z_]+)?/?$")
@@ -90,10 +92,13 @@ def _host(base_url: str) -> str:
 def _split(url: str, base_url: str):
     """``url`` resolved against ``base_url`` and split, or None for schemes never followed."""
     url = (url or "").strip()
-    scheme = urlsplit(url).scheme.lower()
-    if scheme not in _FOLLOWABLE_SCHEMES:
+    try:
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in _FOLLOWABLE_SCHEMES:
+            return None
+        return urlsplit(urljoin(base_url.rstrip("/") + "/", url))
+    except ValueError:  # "http://[::1/x": a broken IPv6 host is no address at all
         return None
-    return urlsplit(urljoin(base_url.rstrip("/") + "/", url))
 
 
 def is_site_host(host: str, base_url: str = DEFAULT_BASE_URL) -> bool:

@@ -9,7 +9,6 @@ from tests.replica.running import RunningReplica
 # Keep tldextract on its bundled suffix list: no network in tests.
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
 
-
 @pytest.fixture(scope="session")
 def replica():
     """The default replica site (300 articles, faults on), shared by the session: do not mutate it."""

@@ -14,6 +14,7 @@ from tests import ROOT
 SERVE_OPTIONS = (
     "--metadata", str(ROOT / "datasette" / "metadata.yml"),
     "--plugins-dir", str(ROOT / "datasette" / "plugins"),
+    "--template-dir", str(ROOT / "datasette" / "templates"),
     "--setting", "truncate_cells_html", "300",
 )
 

@@ -337,9 +337,13 @@ def test_reader_sees_committed_rows_while_writer_holds_transaction(tmp_path):
 FIXTURE = Path(__file__).parent / "fixtures" / "archive-unversioned.db"
 
 
-def table_rows(path, table: str) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(f"select * from [{table}] order by rowid").fetchall()
+def table_rows(path, table: str) -> list[dict]:
+    conn = sqlite3.connect(path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in conn.execute(f"select * from [{table}] order by rowid")]
+    finally:
+        conn.close()
 
 
 def test_upgrade_of_an_archive_written_before_versioning_keeps_every_row(tmp_path):
@@ -349,24 +353,37 @@ def test_upgrade_of_an_archive_written_before_versioning_keeps_every_row(tmp_pat
     before = {table: table_rows(path, table) for table in
               ("articles", "tags", "article_tags", "revisions", "aliases", "runs", "listings")}
     assert schema_version(sqlite3.connect(path)) == 0
+
+    def fts_count(word):
+        with sqlite3.connect(path) as conn:
+            return conn.execute("select count(*) from articles_search where articles_search match ?", [word]).fetchone()[0]
+
+    # The previous release's normaliser stripped the و of وزير: its index holds زير instead.
+    assert (fts_count("وزير"), fts_count("زير")) == (0, 10)
     assert (len(before["articles"]), len(before["revisions"]), len(before["aliases"]), len(before["runs"])) == \
         (20, 1, 1, 2)
 
     archive = Archive(path)
-    assert schema_version(archive.db) == SCHEMA_VERSION == 2
+    assert schema_version(archive.db) == SCHEMA_VERSION == 3
+    added = {"articles": {"extraction", "warc_file", "warc_offset", "withdrawn_at"},
+             "revisions": {"warc_file", "warc_offset", "reason"}, "runs": {"warc_files", "not_stored"}}
     for table, rows in before.items():
-        added = {"articles": 3, "revisions": 3, "runs": 2}.get(table, 0)
         after = table_rows(path, table)
-        assert [row[:len(row) - added] for row in after] == rows, table
-        assert all(row[len(row) - added:] == (None,) * added for row in after if table != "revisions"), table
+        assert set(after[0]) - set(rows[0]) == added.get(table, set()), table
+        assert [{k: row[k] for k in rows[0]} for row in after] == rows, table
+        if table in ("articles", "runs"):
+            assert {row[k] for row in after for k in added[table]} == {None}, table
     assert [(r["reason"], r["warc_file"]) for r in archive.db.table("revisions").rows] == [("edit", None)]
+    # Step 3 indexed the articles again by today's rules.
+    assert (fts_count("وزير"), fts_count("زير")) == (10, 0)
+    assert len(archive.search("وزير")) == 10
     assert archive.db.table("article_events").count == 0
     # The old search index still answers, and the archive takes new rows.
-    title = before["articles"][0][4]
-    assert before["articles"][0][0] in [row["id"] for row in archive.search(title)]
+    first = before["articles"][0]
+    assert first["id"] in [row["id"] for row in archive.search(first["title"])]
     assert archive.upsert_articles([article(7)])["new"] == 1
     archive.close()
-    assert Archive(path).known_ids() >= {7, *(row[0] for row in before["articles"])}
+    assert Archive(path).known_ids() >= {7, *(row["id"] for row in before["articles"])}
 
 
 def test_a_failed_upgrade_changes_nothing(tmp_path, monkeypatch):
@@ -392,7 +409,7 @@ def test_a_failed_upgrade_changes_nothing(tmp_path, monkeypatch):
     monkeypatch.undo()
     Archive(path).close()
     assert check_version(path) == SCHEMA_VERSION
-    assert [row[:-3] for row in table_rows(path, "articles")] == before["articles"]
+    assert [{k: row[k] for k in before["articles"][0]} for row in table_rows(path, "articles")] == before["articles"]
 
 
 def test_an_archive_newer_than_the_code_is_refused_untouched(tmp_path):
@@ -401,7 +418,7 @@ def test_an_archive_newer_than_the_code_is_refused_untouched(tmp_path):
     with sqlite3.connect(path) as conn:
         conn.execute(f"pragma user_version = {SCHEMA_VERSION + 1}")
     snapshot = path.read_bytes()
-    message = f"archive {path} has schema version 3, newer than this release's 2"
+    message = f"archive {path} has schema version 4, newer than this release's 3"
     with pytest.raises(ArchiveTooNew, match=message):
         check_version(path)
     with pytest.raises(ArchiveTooNew, match=message):

@@ -6,11 +6,14 @@ the repository's metadata and plugins, as ``make datasette`` serves it.
 """
 
 import asyncio
+import importlib.util
 import json
+import os
 import pathlib
 import sqlite3
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from urllib.parse import urlencode
 
 import pytest
@@ -23,6 +26,8 @@ from rtarabic.text import content_hash, word_count
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 METADATA = ROOT / "datasette" / "metadata.yml"
 PLUGINS = ROOT / "datasette" / "plugins"
+TEMPLATES = ROOT / "datasette" / "templates"
+ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def get_json(ds, path):
@@ -105,7 +110,7 @@ def archive_path(tmp_path_factory):
 @pytest.fixture(scope="module")
 def ds(archive_path):
     metadata = yaml.safe_load(METADATA.read_text("utf-8"))
-    return Datasette([str(archive_path)], metadata=metadata, plugins_dir=str(PLUGINS))
+    return Datasette([str(archive_path)], metadata=metadata, plugins_dir=str(PLUGINS), template_dir=str(TEMPLATES))
 
 
 def test_plugin_loads():
@@ -278,3 +283,191 @@ def test_serves_while_the_archive_is_written(tmp_path):
     archive.close()
     with sqlite3.connect(path) as conn:
         assert conn.execute("pragma journal_mode").fetchone() == ("wal",)
+
+
+# --- Reading: the article page, links, right-to-left cells, the home page's search box, feeds (issue 13) ---
+
+
+def load_reading_plugin():
+    spec = importlib.util.spec_from_file_location("rtarabic_reading", PLUGINS / "rtarabic_reading.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+reading = load_reading_plugin()
+
+
+@pytest.mark.parametrize(
+    "old,new,expected",
+    [
+        ("قال الوزير أمس", "قال الرئيس أمس", [("same", "قال"), ("del", "الوزير"), ("ins", "الرئيس"), ("same", "أمس")]),
+        ("أ ب", "أ ب ج", [("same", "أ ب"), ("ins", "ج")]),
+        ("أ\n\nب ج", "أ\n\nب", [("same", "أ\n\nب"), ("del", "ج")]),
+        (None, "نص", [("ins", "نص")]),
+        ("نص", "نص", [("same", "نص")]),
+    ],
+)
+def test_diff_words(old, new, expected):
+    assert reading.diff_words(old, new) == expected
+
+
+def test_diff_html_escapes_and_marks_changes():
+    html = reading.diff_html("<b>قال</b>\n\nالوزير", "<b>قال</b>\n\nالرئيس")
+    assert html == "&lt;b&gt;قال&lt;/b&gt;<br><br> <del>الوزير</del> <ins>الرئيس</ins>"
+
+
+#: An article edited twice: three versions, two revisions.
+VERSIONS = [
+    {**article(201, "world", "أخبار العالم", "الرئيس يزور ليبيا",
+               "وصل الرئيس إلى طرابلس صباح اليوم.\n\nوالتقى رئيس الحكومة في العاصمة.",
+               "2024-04-01T08:00:00+00:00", [("ليبيا", "Libya")], crawled_at="2024-04-01T09:00:00+00:00"),
+     "summary": "زيارة رسمية تستمر يومين.",
+     "image": {"url": "https://cdni.rt.com/media/pics/x.jpg", "caption": "الرئيس في طرابلس", "credit": "رويترز"}},
+]
+VERSIONS.append({**VERSIONS[0], "body": "وصل الرئيس إلى طرابلس مساء أمس.\n\nوالتقى رئيس الحكومة في العاصمة.",
+                 "modified": "2024-04-01T10:00:00+00:00", "crawled_at": "2024-04-01T11:00:00+00:00"})
+VERSIONS.append({**VERSIONS[1], "title": "الرئيس يختتم زيارته إلى ليبيا",
+                 "body": VERSIONS[1]["body"] + "\n\nوغادر بعد ظهر اليوم.",
+                 "modified": "2024-04-01T14:00:00+00:00", "crawled_at": "2024-04-01T15:00:00+00:00"})
+for version in VERSIONS:
+    version["content_hash"] = content_hash(version["title"], version["body"])
+
+
+@pytest.fixture(scope="module")
+def reading_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("reading") / "rtarabic.db"
+    archive = Archive(path)
+    for version in VERSIONS:
+        archive.upsert_articles([version])
+    archive.upsert_articles(ARTICLES)
+    archive.close()
+    return path
+
+
+def serve(path):
+    metadata = yaml.safe_load(METADATA.read_text("utf-8"))
+    return Datasette([str(path)], metadata=metadata, plugins_dir=str(PLUGINS), template_dir=str(TEMPLATES))
+
+
+def get_html(ds, path):
+    response = asyncio.run(ds.client.get(path))
+    assert response.status_code == 200, response.text[-2000:]
+    return response.text
+
+
+def test_article_page_reads_right_to_left_with_its_revisions(reading_path):
+    html = get_html(serve(reading_path), "/rtarabic/articles/201")
+    page = html[html.index('<article class="rt-article" dir="rtl" lang="ar">'):html.index("</article>")]
+    current = VERSIONS[-1]
+    assert f"<h1>{current['title']}</h1>" in page
+    assert '<p class="rt-lead">زيارة رسمية تستمر يومين.</p>' in page
+    body = [p for p in current["body"].split("\n\n")]
+    positions = [page.index(f"<p>{paragraph}</p>") for paragraph in body]
+    assert positions == sorted(positions)
+    assert '<img src="https://cdni.rt.com/media/pics/x.jpg" alt="الرئيس في طرابلس"' in page
+    assert '<span class="rt-credit">رويترز</span>' in page
+    assert '<a href="/rtarabic/articles?section=world">أخبار العالم</a>' in page
+    assert '<a href="/rtarabic/tag?tag=Libya">ليبيا</a>' in page
+    assert f'href="{current["url"]}"' in page
+    assert 'class="rt-withdrawn"' not in page
+    # Newest change first: the title and a new paragraph, then the first edit of the body.
+    assert page.count('<section class="rt-revision">') == 2
+    first, second = page.split('<section class="rt-revision">')[1:]
+    assert "<del>يزور</del> <ins>يختتم زيارته إلى</ins>" in first
+    assert "<ins><br><br>وغادر بعد ظهر اليوم.</ins>" in first
+    assert "<del>صباح اليوم.</del> <ins>مساء أمس.</ins>" in second
+    assert "rt-diff-title" not in second
+
+
+def test_article_page_shows_withdrawal_when_the_archive_records_it(reading_path, tmp_path):
+    # The column comes with the archive's withdrawal tracking; older archives lack it.
+    path = tmp_path / "rtarabic.db"
+    with sqlite3.connect(reading_path) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)
+        copy.execute("alter table articles add column withdrawn_at text")
+        copy.execute("update articles set withdrawn_at = '2024-04-02T08:00:00+00:00' where id = 201")
+    html = get_html(serve(path), "/rtarabic/articles/201")
+    assert '<p class="rt-withdrawn" role="status">' in html
+    assert '<time datetime="2024-04-02T08:00:00+00:00" dir="ltr">' in html
+    assert 'class="rt-withdrawn"' not in get_html(serve(path), "/rtarabic/articles/101")
+
+
+def test_unknown_article_is_a_404(reading_path):
+    assert asyncio.run(serve(reading_path).client.get("/rtarabic/articles/999")).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/rtarabic/search?q=ليبيا", "/rtarabic/latest", "/rtarabic/tag?tag=Libya",
+                                  "/rtarabic/articles"])
+def test_titles_link_to_the_article_page(reading_path, path):
+    html = get_html(serve(reading_path), path)
+    assert f'<a class="rt-article-link" href="/rtarabic/articles/201">{VERSIONS[-1]["title"]}</a>' in html
+
+
+def test_every_page_sets_cells_to_their_own_direction(reading_path):
+    html = get_html(serve(reading_path), "/rtarabic/runs")
+    assert 'el.setAttribute("dir", "auto")' in html
+
+
+def test_database_page_has_a_search_box(reading_path):
+    html = get_html(serve(reading_path), "/rtarabic")
+    form = html[html.index('<form class="rt-search"'):]
+    form = form[:form.index("</form>")]
+    assert 'action="/rtarabic/search" method="get"' in form
+    assert '<input id="rt-q" type="search" name="q" dir="auto"' in form
+    assert '<link rel="alternate" type="application/atom+xml"' in html
+
+
+def atom(ds, path):
+    """The Atom document at ``path``, parsed (it must be well-formed XML)."""
+    response = asyncio.run(ds.client.get(path))
+    assert response.status_code == 200, response.text[-2000:]
+    assert response.headers["content-type"].startswith("application/xml")
+    return ET.fromstring(response.content)
+
+
+def entries(feed):
+    return [{child.tag.removeprefix(ATOM): (child.text if child.tag != ATOM + "link" else child.get("href"))
+             for child in entry} for entry in feed.iter(ATOM + "entry")]
+
+
+def test_latest_feed_lists_the_newest_articles(reading_path):
+    feed = atom(serve(reading_path), "/rtarabic/feed.atom")
+    assert feed.tag == ATOM + "feed"
+    assert feed.find(ATOM + "title").text == "RT Arabic archive · أحدث المقالات"
+    with sqlite3.connect(reading_path) as conn:
+        newest = conn.execute("select url, title from articles order by published desc").fetchall()
+    got = entries(feed)
+    assert [(e["id"], e["title"]) for e in got] == newest
+    assert all(e["link"] == e["id"] and e["updated"] for e in got)
+    assert got[0]["content"] == "زيارة رسمية تستمر يومين."
+
+
+def test_search_feed_lists_matches_newest_first(reading_path):
+    got = entries(atom(serve(reading_path), "/rtarabic/search_feed.atom?" + urlencode({"q": "ليبيا"})))
+    assert [e["title"] for e in got] == [VERSIONS[-1]["title"]]
+    got = entries(atom(serve(reading_path), "/rtarabic/search_feed.atom?" + urlencode({"q": "في"})))
+    assert [e["title"] for e in got] == [VERSIONS[-1]["title"], ARTICLES[2]["title"], ARTICLES[0]["title"]]
+
+
+def test_search_feed_of_no_match_is_a_feed_that_says_so(reading_path):
+    got = entries(atom(serve(reading_path), "/rtarabic/search_feed.atom?" + urlencode({"q": "بطريق"})))
+    assert [(e["id"], e["link"]) for e in got] == [("urn:rtarabic:search:بطريق", "search?q=بطريق")]
+    assert got[0]["title"].startswith("لا مقالات بعد")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("required,status", [(None, 0), ("1", 1)])
+def test_browser_tests_without_chromium_say_how_to_install_it(tmp_path, required, status):
+    # Issue 13: `make test` on a machine without Chromium ended in a Playwright traceback.
+    env = {**os.environ, "RTARABIC_CHROMIUM": str(tmp_path / "no-chromium")}
+    env.pop("RTARABIC_REQUIRE_BROWSER", None)
+    if required:
+        env["RTARABIC_REQUIRE_BROWSER"] = required
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", str(ROOT / "tests" / "test_datasette_browser.py")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == status, result.stdout[-3000:]
+    assert "install it with `sudo apt-get install chromium`" in result.stdout
+    assert "Traceback" not in result.stdout and "playwright" not in result.stdout.lower()

@@ -74,6 +74,7 @@ EXPECTED_CLASSIC = {
         "زاخاروفا تتحدث",
         'وقالت زاخاروفا في بيان إن العالم تغير.\n\nوأضافت: "لا أحد يستطيع". تلغرام * شارك مرة أخرى',
     ),
+    "extraction": "classic",
 }
 
 
@@ -108,7 +109,7 @@ META_BODY = """<div class="article-page">
 def test_meta_layout_reads_title_and_lead_from_meta_tags():
     extraction = extract_article(page(META_BODY), URL, base_url=BASE)
     article = extraction.article
-    assert extraction.layout == "meta"
+    assert extraction.layout == "current"
     assert (article["title"], article["summary"], article["body"], article["source"]) == (
         "زاخاروفا تتحدث",
         "أكدت المتحدثة باسم الخارجية.",
@@ -312,6 +313,142 @@ def test_charset_of_bytes(encode):
     assert (article["title"], article["body"]) == ("زاخاروفا تتحدث", "الفقرة الأولى.\n\nالفقرة الثانية.")
 
 
+# -- messy markup inside the body container (the current template, evidence markup) ---------------
+
+CURRENT_HEAD = HEAD.replace("</head>", """<script type="application/ld+json">{"@context": "http://schema.org",
+ "@type": "NewsArticle", "headline": "زاخاروفا تتحدث", "datePublished": "2024-06-30T09:00:00+00:00",
+ "dateModified": "2024-06-30T10:30:00+00:00"}</script></head>""")
+
+# Paragraphs in one or two wrapper divs with unknown classes, subheads, lists, a quotation, inner
+# and trailing <br>, empty paragraphs, every read-more card kind of S1 §3.2, an in-body photo,
+# embeds (telegram .rtcode, a tweet with its script, a YouTube iframe), a video label, an ad slot
+# (label and inline script), the short-link widget, links inside sentences, the source line.
+MESSY_BODY = """<div class="article-x9">
+<h1 class="q7hd">زاخاروفا تتحدث</h1>
+<div class="text js-text js-mediator-article">
+ <p class="intro">أكدت المتحدثة باسم الخارجية.</p>
+ <div class="photo"><img data-src="https://cdni.rt.com/media/pics/2024.06/original/a.jpg">
+  <span class="caption">زاخاروفا تتحدث</span><div class="copyright">Sputnik</div></div>
+ <p>أكدت المتحدثة باسم الخارجية.</p>
+ <div class="k2a"><p>الفقرة <a href="/russia/1600000-y/">الأولى</a> في غلاف.</p></div>
+ <div class="zz1"><div class="zz2"><p>الفقرة الثانية<br>في غلافين.<br></p></div></div>
+ <p></p><p>&nbsp;</p>
+ <h2>عنوان فرعي</h2>
+ <ul><li>البند الأول</li><li>البند <strong>الثاني</strong></li></ul>
+ <ol><li>خطوة</li></ol>
+ <blockquote><p>"لا أحد يستطيع"</p><p>قالت.</p></blockquote>
+ <p><strong>اقرأ أيضا:</strong> <a href="/world/1600005-r/">خبر آخر تماما</a></p>
+ <div class="read-more"><a class="read-more__link" href="/world/1600001-z/">
+  <div class="read-more__title">إقرأ المزيد</div><div class="read-more__footer">عنوان مقال آخر</div></a></div>
+ <a class="read-more-big" href="/world/1600002-z/"><span class="read-more-big__title">بطاقة كبيرة</span></a>
+ <div class="read-more-text-only"><a href="/world/1600003-z/">بطاقة نصية</a></div>
+ <h3>عنوان فرعي ثان</h3>
+ <div class="rtcode"><script src="https://telegram.org/js/telegram-widget.js" data-telegram-post="rt/1"></script>
+  <a href="https://t.me/rt/1">منشور تلغرام</a></div>
+ <blockquote class="twitter-tweet"><p lang="ar">تغريدة مضمنة</p>&mdash; RT</blockquote>
+ <script async src="https://platform.twitter.com/widgets.js"></script>
+ <p>شاهد الفيديو</p>
+ <div class="video-iframe"><iframe src="https://www.youtube.com/embed/x"></iframe></div>
+ <div class="p0x"><span>إعلان</span><script>ads.push({});</script></div>
+ <div class="s8q">نص حر في غلاف.</div>
+ <div class="sl"><span>انسخ الرابط</span> <a href="https://ar.rt.com/xu3w">https://ar.rt.com/xu3w</a></div>
+ <p>الفقرة الأخيرة.</p>
+ <p>المصدر: RT</p>
+</div>
+<div class="news-tags"><a href="/tags/Russia/">روسيا</a></div>
+</div>"""
+
+MESSY_TEXT = [
+    "أكدت المتحدثة باسم الخارجية.",  # the lead repeated as a body paragraph stays (sample p13)
+    "الفقرة الأولى في غلاف.",
+    "الفقرة الثانية في غلافين.",
+    "عنوان فرعي",
+    "البند الأول",
+    "البند الثاني",
+    "خطوة",
+    '"لا أحد يستطيع" قالت.',
+    "عنوان فرعي ثان",
+    "نص حر في غلاف.",
+    "الفقرة الأخيرة.",
+]
+
+
+def test_current_template_keeps_every_text_block_and_no_furniture():
+    extraction = extract_article(page(MESSY_BODY, head=CURRENT_HEAD), URL, base_url=BASE)
+    article = extraction.article
+    assert (extraction.layout, article["extraction"]) == ("current", "current")
+    assert article["body"].split("\n\n") == MESSY_TEXT
+    assert (article["summary"], article["source"]) == ("أكدت المتحدثة باسم الخارجية.", "RT")
+    assert article["links"] == ["https://arabic.rt.com/russia/1600000-y/"]
+    assert article["image"] == {"url": "https://cdni.rt.com/media/pics/2024.06/original/og.jpg",
+                                "caption": "زاخاروفا تتحدث", "credit": "Sputnik"}
+    assert (article["published"], article["modified"]) == ("2024-06-30T09:00:00+00:00",
+                                                           "2024-06-30T10:30:00+00:00")
+    # The cards' headlines are known to the sidebar-stripping pipeline.
+    assert {"خبر آخر تماما", "عنوان مقال آخر", "بطاقة كبيرة", "بطاقة نصية"} <= set(extraction.headlines)
+
+
+def test_body_paragraph_that_repeats_the_lead_survives_the_pipeline_rules():
+    from rtarabic.boilerplate import strip_body
+
+    body = "أكدت المتحدثة باسم الخارجية.\n\nنص."
+    assert strip_body(body, summary="أكدت المتحدثة باسم الخارجية.", title="عنوان") == (body, 0)
+
+
+DRIFT_HEAD = CURRENT_HEAD.replace('<meta name="category" content="world">', "")
+DRIFT_BODY = """<header><nav><a href="/world/">أخبار العالم</a> <a href="/sport/">رياضة</a></nav></header>
+<main class="n3-main"><article class="n3-story">
+<div class="n3-kicker"><a href="/world/">أخبار العالم</a></div>
+<h1 class="n3-title">زاخاروفا تتحدث</h1>
+<div class="n3-standfirst">أكدت المتحدثة باسم الخارجية.</div>
+<div class="n3-content">
+ <div class="n3-par">قالت زاخاروفا في مؤتمرها الصحفي الأسبوعي إن العالم قد تغير كثيرا في السنوات الأخيرة.</div>
+ <div class="n3-par">وأضافت أن بلادها مستعدة للحوار مع جميع الأطراف دون أي شروط مسبقة من أي نوع.</div>
+ <div class="n3-par">وأشارت إلى أن العقوبات الغربية لم تحقق أهدافها المعلنة بحسب تقديرات الخبراء.</div>
+ <div class="n3-par">اقرأ أيضا: عنوان مقال آخر</div>
+ <div class="n3-par">المصدر: RT</div>
+</div></article>
+<section class="n3-more"><h3>الأكثر قراءة</h3><ul>
+ <li><a href="/sport/1700002-q/">هدف في الدقيقة الأخيرة من المباراة النهائية</a></li>
+ <li><a href="/world/1700003-q/">قمة جديدة بين الزعيمين الأسبوع المقبل</a></li></ul></section></main>
+<footer>RT Arabic</footer>"""
+
+
+def test_unknown_layout_is_read_generically_from_meta_json_ld_and_main_text():
+    extraction = extract_article(page(DRIFT_BODY, head=DRIFT_HEAD), URL, base_url=BASE)
+    article = extraction.article
+    assert (extraction.problem, extraction.layout, article["extraction"]) == (None, "generic", "generic")
+    assert (article["title"], article["summary"], article["published"], article["modified"]) == (
+        "زاخاروفا تتحدث", "أكدت المتحدثة باسم الخارجية.", "2024-06-30T09:00:00+00:00", "2024-06-30T10:30:00+00:00")
+    assert article["body"].split("\n\n") == [
+        "قالت زاخاروفا في مؤتمرها الصحفي الأسبوعي إن العالم قد تغير كثيرا في السنوات الأخيرة.",
+        "وأضافت أن بلادها مستعدة للحوار مع جميع الأطراف دون أي شروط مسبقة من أي نوع.",
+        "وأشارت إلى أن العقوبات الغربية لم تحقق أهدافها المعلنة بحسب تقديرات الخبراء.",
+    ]
+    assert article["source"] == "RT"
+    assert article["image"]["url"] == "https://cdni.rt.com/media/pics/2024.06/original/og.jpg"
+
+
+def test_id_only_canonical_url_is_an_article_that_validates():
+    """Sample p13: the page lives at /news/714213 and names no slug."""
+    from rtarabic.items import EXPORT_FIELDS, schema_errors
+
+    head = HEAD.replace("https://arabic.rt.com/world/1721790-%d8%b2%d8%a7/", "https://arabic.rt.com/news/714213")
+    head = head.replace('content="world"', 'content="news"')
+    url = "https://arabic.rt.com/news/714213"
+    article = extract_article(page(CLASSIC_BODY, head=head), url, base_url=BASE).article
+    assert (article["id"], article["url"], article["section"]) == (714213, url, "news")
+    exported = {name: article.get(name) for name in EXPORT_FIELDS} | {"crawled_at": "2026-12-01T09:00:00+00:00"}
+    assert schema_errors(exported) == []
+
+
+@pytest.mark.parametrize("code", ["xu3w", "1a2b", "zzzz", "0000"])
+def test_short_link_widget_with_any_base36_code_is_furniture(code):
+    body = CLASSIC_BODY.replace("https://ar.rt.com/xu3w", f"https://ar.rt.com/{code}")
+    body = body.replace("<p>المصدر:", f'<p><a href="https://ar.rt.com/{code}">https://ar.rt.com/{code}</a></p><p>المصدر:')
+    assert extract_article(page(body), URL).article["body"] == EXPECTED_CLASSIC["body"]
+
+
 # -- against the offline replica: every DOM generation, the AMP copy, faults ------------------------
 
 import urllib.error  # noqa: E402
@@ -344,8 +481,9 @@ def fetch(url: str) -> bytes:
         return error.read()
 
 
-def expected_item(site: Site, article_id: int) -> dict:
+def expected_item(site: Site, article_id: int, extraction: str | None = None) -> dict:
     truth = site.truth(article_id)
+    truth["extraction"] = extraction or site.entries[article_id].layout
     truth["word_count"] = word_count(truth["summary"], truth["body"])
     truth["content_hash"] = content_hash(truth["title"], truth["body"])
     return truth
@@ -356,15 +494,17 @@ def healthy_ids(site: Site, layout: str, count: int = 4) -> list[int]:
     return ids[:count]
 
 
-@pytest.mark.parametrize("layout,amp", [("classic", False), ("meta", False), ("main_article", False),
-                                        ("classic", True), ("meta", True), ("main_article", True)])
+@pytest.mark.parametrize("layout,amp", [("classic", False), ("current", False), ("main_article", False),
+                                        ("classic", True), ("current", True), ("main_article", True)])
 def test_replica_pages_over_http_equal_truth(served_site, layout, amp):
-    for article_id in healthy_ids(served_site, layout):
-        url = served_site.url(article_id) + ("amp" if amp else "")
+    ids = healthy_ids(served_site, layout)
+    assert ids
+    for article_id in ids:
+        url = served_site.base_url + (served_site.amp_path(article_id) if amp else served_site.path(article_id))
         extraction = extract_article(fetch(url), url, base_url=served_site.base_url)
         assert extraction.problem is None
         assert extraction.layout == ("amp" if amp else layout)
-        assert extraction.article == expected_item(served_site, article_id)
+        assert extraction.article == expected_item(served_site, article_id, "amp" if amp else None)
 
 
 @pytest.mark.parametrize("fault", ["charset_header_cp1256", "charset_header_latin1", "charset_cp1256_body"])
@@ -393,12 +533,16 @@ def test_replica_non_article_pages_over_http(served_site):
             assert extract_article(fetch(url), url, base_url=served_site.base_url).problem == "not-article"
 
 
-def test_replica_layout_drift_is_unknown_layout():
-    site = Site(articles=40, seed=3, now=REPLICA_NOW, faults=False)
-    for article_id in site.article_ids()[:5]:
-        html = replica_pages.article_page(site, article_id, drift=True)
-        extraction = extract_article(html, site.url(article_id), base_url=site.base_url)
-        assert (extraction.article, extraction.problem) == (None, "unknown-layout")
+def test_replica_layout_drift_is_read_generically_over_http(make_replica):
+    """A redesign (metas and JSON-LD as before, every class new): each article read as ``generic``,
+    whole and exact."""
+    replica = make_replica(articles=40, layout_drift=True)
+    site = replica.site
+    for article_id in [i for i in site.article_ids() if not site.entries[i].fault][:8]:
+        url = site.url(article_id)
+        extraction = extract_article(fetch(url), url, base_url=site.base_url)
+        assert (extraction.problem, extraction.layout) == (None, "generic")
+        assert extraction.article == expected_item(site, article_id, "generic")
 
 
 @pytest.fixture(scope="module")
@@ -406,26 +550,35 @@ def whole_site():
     return Site(articles=300, seed=11, now=REPLICA_NOW, faults=False)
 
 
-@pytest.mark.parametrize("amp", [False, True])
-def test_every_replica_article_equals_truth(whole_site, amp):
-    """Every article of a 300-article site, desktop and AMP: item, boilerplate, headlines."""
+def furniture_paragraphs(site: Site, article_id: int, body: str) -> list[str]:
+    """Paragraphs of ``body`` that are one of the page's furniture texts."""
+    truth = set(site.truth(article_id)["body"].split("\n\n"))
+    furniture = (set(site.furniture_texts(article_id)) | set(site.boilerplate(article_id))) - truth
+    return [p for p in body.split("\n\n") if p in furniture]
+
+
+@pytest.mark.parametrize("template", ["desktop", "amp", "drift"])
+def test_every_replica_article_equals_truth(whole_site, template):
+    """Every article of a 300-article site, every template and the AMP copy and the redesign: item,
+    furniture, headlines."""
     layouts = set()
+    amp, drift = template == "amp", template == "drift"
     for article_id in whole_site.article_ids():
-        html = replica_pages.article_page(whole_site, article_id, amp=amp)
-        url = whole_site.url(article_id) + ("amp" if amp else "")
+        html = replica_pages.article_page(whole_site, article_id, amp=amp, drift=drift)
+        url = whole_site.base_url + (whole_site.amp_path(article_id) if amp else whole_site.path(article_id))
         extraction = extract_article(html.encode(), url, base_url=whole_site.base_url)
-        expected = expected_item(whole_site, article_id)
+        expected = expected_item(whole_site, article_id, "amp" if amp else "generic" if drift else None)
         assert extraction.article == expected, article_id
+        assert furniture_paragraphs(whole_site, article_id, extraction.article["body"]) == []
         layouts.add(extraction.layout)
-        paragraphs = expected["body"].split("\n\n")
-        for text in whole_site.boilerplate(article_id):
-            assert text not in paragraphs
-        if not amp:  # the AMP copy has no sidebars
+        if template == "desktop":  # the AMP copy has no sidebars
+            paragraphs = expected["body"].split("\n\n")
             headlines = set(extraction.headlines)
             assert set(whole_site.headlines(article_id)) <= headlines
             assert headlines <= set(whole_site.headlines(article_id)) | STORY_NAMES
             assert not headlines & set(paragraphs)
-    assert layouts == ({"amp"} if amp else {"classic", "meta", "main_article"})
+    assert layouts == {"desktop": {"classic", "current", "main_article"}, "amp": {"amp"},
+                       "drift": {"generic"}}[template]
 
 
 def test_replica_listings_over_http(served_site):

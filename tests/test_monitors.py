@@ -2,6 +2,7 @@
 
 import pytest
 
+from rtarabic.archive import Archive
 from tests.runs import Replica, crawl, runs
 
 pytestmark = pytest.mark.slow
@@ -42,17 +43,21 @@ def test_healthy_run_exits_0_and_its_runs_row_holds_the_summary(replica, tmp_pat
     )
 
 
-def test_layout_drift_is_an_empty_unhealthy_run(replica, tmp_path):
+def test_layout_drift_stores_every_article_generically_and_is_unhealthy(replica, tmp_path):
     replica.control("drift?on=1")
     db = tmp_path / "archive.db"
     result = crawl(replica.base_url, db, "drift")
     assert result.returncode == 3, result.log[-3000:]
-    assert causes(result) == ["empty run", "layout drift"]
-    assert "unknown-layout" in problems(result)[1]
-    assert result.stat("rtarabic/health/exit_status") == 3
+    # A redesign (metas and JSON-LD as before, new classes): every article is read generically and
+    # stored, and the drift alarm still fires.
+    assert causes(result) == ["layout drift"]
+    assert "unknown-layout 60" in problems(result)[0]
+    assert result.stat("rtarabic/extract/generic") == 60
+    assert "60 articles read without a known layout (generic extraction)" in result.stat("rtarabic/health/summary")
     (row,) = runs(db)
-    assert (row["exit_status"], row["new"]) == (3, 0)
-    assert "Unhealthy: empty run: listings showed" in row["summary"]
+    assert (row["exit_status"], row["new"]) == (3, 60)
+    stored = Archive(db).db.execute("select count(*), min(extraction), max(extraction) from articles").fetchone()
+    assert stored == (60, "generic", "generic")
 
 
 def test_listings_with_new_articles_but_nothing_stored_is_an_empty_run(replica, tmp_path):

@@ -39,6 +39,10 @@ FURNITURE = [
     "انسخ الرابط",
     "انسخ الرابط https://ar.rt.com/xu3w",
     "https://ar.rt.com/xu3w",
+    "https://ar.rt.com/1a9z/",  # short-link codes are any 4 base-36 characters
+    "شاهد الفيديو",
+    "شاهد أيضا: ترامب يهنئ بوتين",
+    "إعلان",  # an ad slot's label
     "التعليقات",
     'اختر "الشخصية القيادية العربية الأكثر تأثيرا عام 2025"!',
     "هذا الموقع يستخدم ملفات تعريف الارتباط .بامكانك قراءة شروط الاستخدام لتفعيل هذه الخاصية اضغط هنا",
@@ -70,6 +74,7 @@ def make_article(**overrides) -> ArticleItem:
                "caption": "البيت الأبيض: محادثة ترامب وبوتين كانت بناءة", "credit": "AP"},
         links=[],
         crawled_at="2025-10-16T20:00:00+00:00",
+        extraction="current",
         page_headlines=list(HEADLINES),
     )
     fields.update(overrides)
@@ -148,6 +153,33 @@ def test_validate_drops_item_that_breaks_the_schema(crawler):
         ValidatePipeline.from_crawler(crawler).process_item(item)
 
 
+def test_validation_drops_are_counted_and_named(crawler):
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    with pytest.raises(MissingField):
+        pipeline.process_item(make_article(body=""))
+    with pytest.raises(InvalidArticle):
+        pipeline.process_item(make_article(id=7, url="https://arabic.rt.com/world/x/"))
+    assert stats(crawler, "rtarabic/invalid") == 2
+    assert stats(crawler, "rtarabic/invalid/missing-body") == 1
+    assert stats(crawler, "rtarabic/invalid/schema-url") == 1
+    assert stats(crawler, "rtarabic/invalid/articles") == [
+        "1721790 https://arabic.rt.com/world/1721790-%D8%A8/: missing-body",
+        "7 https://arabic.rt.com/world/x/: schema-url",
+    ]
+
+
+def test_strip_keeps_a_paragraph_that_repeats_the_lead():
+    lead = make_article().summary
+    body = "\n\n".join([lead, *OWN])
+    assert boilerplate.strip_body(body, summary=lead, title=make_article().title) == (body, 0)
+
+
+@pytest.mark.parametrize("url", ["https://arabic.rt.com/news/714213", "https://arabic.rt.com/world/1721790-%D8%A8/"])
+def test_validate_accepts_every_canonical_url_form(crawler, url):
+    item = make_article(url=url)
+    assert ValidatePipeline.from_crawler(crawler).process_item(item) is item
+
+
 def test_validate_passes_a_valid_item(crawler):
     item = make_article()
     assert ValidatePipeline.from_crawler(crawler).process_item(item) is item
@@ -219,3 +251,18 @@ def test_deduplicator_asks_the_archive_and_keeps_an_edited_articles_old_text(tmp
     finally:
         lookup.close()
         archive.close()
+
+
+def test_invalid_articles_make_the_run_unhealthy_and_are_named_in_its_summary(crawler):
+    from rtarabic import health
+
+    pipeline = ValidatePipeline.from_crawler(crawler)
+    with pytest.raises(MissingField):
+        pipeline.process_item(make_article(published=None))
+    stats = {**crawler.stats.get_stats(), "finish_reason": "finished"}
+    problems = health.evaluate(stats)
+    assert problems == ["invalid: 1 articles failed validation and were not stored "
+                        "(missing-published 1; RTARABIC_HEALTH_MAX_INVALID=0)"]
+    assert "1 invalid articles not stored (1721790 https://arabic.rt.com/world/1721790-%D8%A8/: " \
+           "missing-published)" in health.summary(stats, problems)
+    assert health.evaluate(stats, health.Thresholds(max_invalid=1)) == []

@@ -189,7 +189,7 @@ def test_huge_page():
 
 @pytest.mark.parametrize("depth", [300, 5000, 100_000])
 def test_deeply_nested_markup(depth):
-    article_id = SAMPLES["meta"]
+    article_id = SAMPLES["current"]
     html = page(article_id)
     nested = "<div><span>" * depth + "عمق" + "</span></div>" * depth
     html = html.replace("</body>", nested + "</body>")

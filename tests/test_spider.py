@@ -102,7 +102,7 @@ def test_non_article_pages_yield_no_items(reference, full_crawl):
 def test_stats_per_layout_and_requests(reference, full_crawl):
     layouts = {k.rsplit("/", 1)[1]: v for k, v in full_crawl.stats.items() if k.startswith("rtarabic/extract/layout/")}
     assert sum(layouts.values()) == len(full_crawl.items) + full_crawl.stat("item_dropped_count")
-    assert set(layouts) <= {"classic", "meta", "main_article", "amp"}
+    assert set(layouts) <= {"classic", "current", "main_article", "amp"}
     assert full_crawl.stat("rtarabic/requests/article") == len(reference.article_ids())
     assert full_crawl.stat("rtarabic/requests/feed") == 1
 

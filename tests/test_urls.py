@@ -146,12 +146,21 @@ def test_page_kind(url, expected):
         ("https://ar.rt.com/xu3w", LIVE, "https://ar.rt.com/xu3w"),
         ("https://ar.rt.com/xu3w/", REPLICA, f"{REPLICA}/xu3w"),
         ("http://ar.rt.com/ab12", REPLICA, f"{REPLICA}/ab12"),
+        ("https://ar.rt.com/12ab", REPLICA, f"{REPLICA}/12ab"),  # any 4 base-36 characters
+        ("https://ar.rt.com/zzzz", REPLICA, f"{REPLICA}/zzzz"),
+        ("https://ar.rt.com/abc", REPLICA, None),
+        ("https://ar.rt.com/abcde", REPLICA, None),
         ("https://ar.rt.com/", REPLICA, None),
         (f"{LIVE}/xu3w", LIVE, None),
     ],
 )
 def test_shortlink_url(url, base, expected):
     assert urls.shortlink_url(url, base) == expected
+
+
+@pytest.mark.parametrize("url", ["http://[::1/x", "https://[zz/world/1-a/"])
+def test_a_broken_ipv6_host_is_no_address(url):
+    assert urls.article_parts(url) is None
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,6 @@
 and prints its base URL. See ``__main__.py`` for the options.
 """
 
-from .generator import FAULTS, LAYOUTS, SECTIONS, TAGS, Site
+from .generator import FAULTS, LAYOUTS, SECTIONS, TAGS, TEMPLATES, Site
 
-__all__ = ["FAULTS", "LAYOUTS", "SECTIONS", "TAGS", "Site"]
+__all__ = ["FAULTS", "LAYOUTS", "SECTIONS", "TAGS", "TEMPLATES", "Site"]

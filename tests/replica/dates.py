@@ -1,29 +1,19 @@
 """Date strings in every form the site shows them.
 
-Visible dates are Moscow time (UTC+3) with Arabic month names in one of three
-regional conventions and, on some pages, Arabic-Indic digits, e.g.
-``30 يونيو 2024 12:00 GMT+03:00`` or ``٣٠ حزيران ٢٠٢٤ ١٢:٠٠ GMT+03:00``.
-Machine-readable forms: ``publish-date`` meta ``2024-06-30T12:00:00+0300``,
-``published_time_telegram`` and JSON-LD ``2024-06-30T09:00:00+00:00``, sitemap
-``lastmod`` ``2024-06-30T12:00:00+03:00``, RSS ``pubDate`` RFC 822 in UTC.
+The visible date: only classic (2019-22) pages print one, in ``span.date`` (S4), whose format no
+evidence shows (the samples of today's template print no date at all), so the replica uses one plain
+form, Moscow time: ``30 يونيو 2024 12:00 GMT+03:00``. Machine-readable forms: ``publish-date`` meta
+``2024-06-30T12:00:00+0300``, ``published_time_telegram`` and JSON-LD ``2024-06-30T09:00:00+00:00``,
+sitemap ``lastmod`` ``2024-06-30T12:00:00+03:00``, RSS ``pubDate`` RFC 822 in UTC.
 """
 
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 
-from .text import to_arabic_indic
-
 MOSCOW = timezone(timedelta(hours=3))
 
-#: Month names by convention: Egyptian/Gulf (loan words), Levantine/Iraqi, Maghrebi.
-MONTHS = {
-    "egyptian": ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
-                 "أكتوبر", "نوفمبر", "ديسمبر"],
-    "levantine": ["كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول",
-                  "تشرين الأول", "تشرين الثاني", "كانون الأول"],
-    "maghrebi": ["جانفي", "فيفري", "مارس", "أفريل", "ماي", "جوان", "جويلية", "أوت", "سبتمبر",
-                 "أكتوبر", "نوفمبر", "ديسمبر"],
-}
+MONTHS = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
+          "ديسمبر"]
 
 
 def iso_utc(dt: datetime) -> str:
@@ -46,14 +36,15 @@ def rfc822(dt: datetime) -> str:
     return format_datetime(dt.astimezone(UTC))
 
 
-def visible_date(dt: datetime, convention: str = "egyptian", indic: bool = False) -> str:
-    """The date as printed on the page, Moscow time."""
+def visible_date(dt: datetime) -> str:
+    """The date as printed on classic pages, Moscow time."""
     local = dt.astimezone(MOSCOW)
-    month = MONTHS[convention][local.month - 1]
-    numbers = f"{local.day} {month} {local.year} {local:%H:%M}"
-    if indic:
-        numbers = to_arabic_indic(numbers)
-    return f"{numbers} GMT+03:00"
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H:%M} GMT+03:00"
+
+
+def tweet_date(dt: datetime) -> str:
+    """``June 30, 2024`` (the date line of an embedded tweet)."""
+    return f"{dt:%B} {dt.day}, {dt.year}"
 
 
 def parse_now(value: str | None) -> datetime:

@@ -24,7 +24,8 @@ from functools import lru_cache
 from random import Random
 
 from . import text as T
-from .dates import iso_utc, parse_now
+from .classes import ClassNames
+from .dates import iso_utc, parse_now, tweet_date
 
 #: Section slug -> the Arabic label the page shows (``section_name``).
 SECTIONS = {
@@ -76,7 +77,11 @@ POLLS = [
     "الحدث الأبرز في الشرق الأوسط هذا العام",
 ]
 
-LAYOUTS = ("classic", "meta", "main_article")
+#: Article templates (``--template``). The live site serves one template at a time to every id, old
+#: or new (2013 and 2017 articles crawled in 2024-26 show today's), so the template is a mode of the
+#: replica, not a function of age; "mix" draws one per id so that a single crawl meets all of them.
+LAYOUTS = ("classic", "current", "main_article")
+TEMPLATES = (*LAYOUTS, "mix")
 CREDITS = ["Globallookpress", "Sputnik", "RIA NOVOSTI", "AP", None]
 SOURCES = ["RT", "RT", "RT", "RT + وكالات", "RT + وكالات", "ديلي ميل", "وكالة سبوتنيك", "رويترز", None]
 AUTHORS = ["رامي الشاعر", "صفوان أبو حلا", "أحمد الحاج علي", "ناصر قنديل"]
@@ -103,14 +108,19 @@ FAULTS = {
     "republished": (1, "one-of", "same title/lead/body as an older id; keep one, alias the other"),
 }
 
+#: Dated ids from the evidence (shared/rt-site README §2.1), with the 2013 start and the rate in between
+#: chosen so that ids grow at about 300 a day from 2022 on, as the anchors of 2022-26 show. The "Nov 2021"
+#: ids 1180580-1180904 of the evidence cannot be both Nov 2021 and 300/day before 2022-01-28: the
+#: consistent reading puts them in late 2020, so they are no anchor here.
 _ID_ANCHORS = [
-    (datetime(2013, 1, 1, tzinfo=UTC), 600_000),
-    (datetime(2013, 3, 20, tzinfo=UTC), 714_213),
-    (datetime(2017, 6, 1, tzinfo=UTC), 871_740),
-    (datetime(2021, 11, 15, tzinfo=UTC), 1_180_580),
-    (datetime(2022, 1, 28, tzinfo=UTC), 1_318_541),
-    (datetime(2024, 6, 30, tzinfo=UTC), 1_578_668),
-    (datetime(2025, 10, 17, tzinfo=UTC), 1_721_790),
+    (datetime(2013, 1, 1, tzinfo=UTC), 660_000),
+    (datetime(2013, 9, 1, tzinfo=UTC), 714_213),  # /news/714213 (p13), "about 2013"
+    (datetime(2017, 6, 1, tzinfo=UTC), 871_740),  # /russia/871740 (p12), "about 2017"
+    (datetime(2022, 1, 28, tzinfo=UTC), 1_318_541),  # S7, exact
+    (datetime(2024, 6, 30, tzinfo=UTC), 1_578_668),  # p03, day 268 of the Gaza war
+    (datetime(2024, 9, 28, tzinfo=UTC), 1_605_076),  # p09
+    (datetime(2025, 10, 17, tzinfo=UTC), 1_721_790),  # p01, RT's 20th anniversary
+    (datetime(2026, 3, 30, tzinfo=UTC), 1_772_835),
     (datetime(2026, 5, 17, tzinfo=UTC), 1_790_098),
 ]
 _IDS_PER_DAY = 300
@@ -141,6 +151,7 @@ class Entry:
     content_of: int | None = None  # a republished copy carries this id's text
     version: int = 0  # bumped by each edit
     modified: datetime | None = None  # set by edits
+    id_only: bool = False  # canonical URL /news/<id> with no slug (sample p13)
 
 
 @dataclass(slots=True)
@@ -164,11 +175,27 @@ class Other:
 
 @dataclass
 class Paragraph:
-    """A body paragraph: its normalised text, its inner HTML and the hrefs it links to."""
+    """A body paragraph: its normalised text, its inner HTML and the hrefs it links to.
+
+    ``wrap`` is how many ``<div>`` wrappers it sits in (0-2) and ``bare`` whether the innermost
+    wrapper holds the text itself instead of a ``<p>``; ``br`` is where a ``<br>`` goes: None,
+    "inner" (between two sentences) or "trailing". None of them changes the text.
+    """
 
     text: str
     html: str
     hrefs: list[str] = field(default_factory=list)
+    wrap: int = 0
+    bare: bool = False
+    br: str | None = None
+
+
+#: Kinds of body blocks that are article text (each a paragraph of the truth's body, a list
+#: one paragraph per item); every other kind is furniture.
+TEXT_KINDS = ("p", "subhead", "list", "quote")
+#: Furniture inside the body container (``Article.blocks`` kinds).
+FURNITURE_KINDS = ("read_more", "read_more_big", "read_more_text", "also", "crosslink", "photo", "rtcode",
+                   "tweet", "video", "ad", "empty")
 
 
 @dataclass
@@ -179,13 +206,16 @@ class Article:
     title: str
     slug: str
     lead: str
-    blocks: list[tuple[str, object]]  # ("p", Paragraph) | ("read_more", id) | ("crosslink", id) | ("tweet", str) | ("video", url)
+    #: In document order: text blocks ``("p", Paragraph)``, ``("subhead", (level, text))``,
+    #: ``("list", (ordered, [items]))``, ``("quote", text)``, and furniture (``FURNITURE_KINDS``).
+    blocks: list[tuple[str, object]]
     source: str | None
     source_html: str | None
     image: dict | None
     author: str | None
-    date_convention: str
-    indic_digits: bool
+    #: Visible-order variant (samples): "A" (p01, p05, p11), "A-prime" (p03: section label, title
+    #: again, tag label and the short link before the lead), "stories-top" (p02: RT STORIES first).
+    variant: str = "A"
 
     @property
     def id(self) -> int:
@@ -194,6 +224,21 @@ class Article:
     @property
     def paragraphs(self) -> list[Paragraph]:
         return [p for kind, p in self.blocks if kind == "p"]
+
+    @property
+    def texts(self) -> list[str]:
+        """The article's own text blocks in order: the truth's body paragraphs."""
+        out = []
+        for kind, payload in self.blocks:
+            if kind == "p":
+                out.append(payload.text)
+            elif kind == "subhead":
+                out.append(payload[1])
+            elif kind == "list":
+                out.extend(payload[1])
+            elif kind == "quote":
+                out.append(payload)
+        return out
 
 
 @dataclass
@@ -209,10 +254,18 @@ class Furniture:
     poll: str
 
 
+#: Labels of body furniture (S1 §3.2: third-party copies keep "إقرأ المزيد"; one scraper deletes
+#: "اقرأ أيضا"), and of embeds and ad slots (no evidence names their markup).
+READ_MORE_LABEL = "إقرأ المزيد"
+ALSO_LABEL = "اقرأ أيضا:"
+VIDEO_LABEL = "شاهد الفيديو"
+AD_LABEL = "إعلان"
+CARD_KINDS = ("read_more", "read_more_big", "read_more_text", "also", "crosslink")
+
 COOKIE_TEXT = "هذا الموقع يستخدم ملفات تعريف الارتباط .بامكانك قراءة شروط الاستخدام لتفعيل هذه الخاصية اضغط هنا"
 FIXED_BOILERPLATE = [
     "مباشر", "أين يمكنك متابعتنا", "أقسام مهمة", "Stories", "RT STORIES", "#اسأل_أكثر #Question_More",
-    "انسخ الرابط", "إقرأ المزيد", "التعليقات", "تابعوا RT على", COOKIE_TEXT,
+    "التعليقات", "تابعوا RT على", COOKIE_TEXT,
 ]
 
 
@@ -231,7 +284,9 @@ class Site:
     :param seed: everything derives from it
     :param now: the newest article is dated 3 minutes before; default: now, truncated to the minute
     :param faults: designate the fault articles of ``FAULTS`` (False gives a fault-free site)
-    :param layout_drift: serve article pages in an unknown redesign
+    :param layout_drift: serve article pages in an unknown redesign (metas and JSON-LD as before)
+    :param template: the article template of every page: "classic", "current", "main_article", or
+        "mix" (one drawn per id, so that one crawl meets every template)
     :param base_url: used in truth URLs and canonical links (the server sets it once it listens)
     :param slow_delay: seconds the "slow" fault articles wait before answering
     :param sitemap_limit: URLs per yearly sitemap file before a ``_2`` split
@@ -239,14 +294,19 @@ class Site:
 
     def __init__(self, articles: int = 300, seed: int = 1, now: datetime | str | None = None,
                  faults: bool = True, layout_drift: bool = False, base_url: str = "https://arabic.rt.com",
-                 slow_delay: float = 1.0, sitemap_limit: int | None = None):
+                 slow_delay: float = 1.0, sitemap_limit: int | None = None, template: str = "mix"):
+        if template not in TEMPLATES:
+            raise ValueError(f"unknown template {template!r}: one of {', '.join(TEMPLATES)}")
         self.seed = seed
+        self.template = template
+        self.classes = ClassNames(seed)
         self.now = now if isinstance(now, datetime) else parse_now(now)
         self.faults = faults
         self.layout_drift = layout_drift
         self.base_url = base_url.rstrip("/")
         self.slow_delay = slow_delay
-        self.sitemap_limit = sitemap_limit or max(25, articles // 100)
+        # The sitemap protocol's limit; a yearly file is split into _2, _3... beyond it.
+        self.sitemap_limit = sitemap_limit or 50_000
         self.lock = threading.RLock()
         self.entries: dict[int, Entry] = {}
         self.ids: list[int] = []  # ascending = oldest first
@@ -293,29 +353,30 @@ class Site:
 
     def _new_entry(self, rng: Random, article_id: int, when: datetime, section: str,
                    layout: str | None = None) -> Entry:
-        if layout is None:
-            if when.year < 2023:
-                layout = rng.choices(LAYOUTS, (85, 10, 5))[0]
-            else:
-                layout = rng.choices(LAYOUTS, (15, 60, 25))[0]
+        drawn = rng.choices(LAYOUTS, (35, 45, 20))[0]  # drawn whatever the mode: same ids and text in every mode
+        layout = layout or (drawn if self.template == "mix" else self.template)
         tag_count = rng.choice((1, 1, 2, 2, 3))
         tags = tuple(dict.fromkeys(rng.choice(TAGS)[0] for _ in range(tag_count)))
         also = None
         if section != "news" and rng.random() < 0.1:
             also = rng.choice([s for s in SECTION_WEIGHTS if s != section])
-        return Entry(article_id, when, section, layout, tags, self._code_for(article_id), also)
+        entry = Entry(article_id, when, section, layout, tags, self._code_for(article_id), also)
+        # A share of the oldest articles is known only as /news/<id> (sample p13).
+        entry.id_only = section == "news" and Random(f"{self.seed}:{article_id}:id-only").random() < 0.3
+        return entry
 
     def _code_for(self, article_id: int) -> str:
-        """A 4-character base-36 short code with a letter first and a digit last (never a word
-        like "live"), unique on the site."""
-        number = (article_id * 2_654_435_761 + self.seed) % (26 * 36 * 36 * 10)
+        """A 4-character base-36 short code like ``xu3w`` (p03): a letter first, any character last,
+        at least one digit (so never a path word like "live" or "news"), unique on the site."""
+        space = 26 * 36 * 36 * 36
+        number = (article_id * 2_654_435_761 + self.seed) % space
         while True:
-            rest, digit = divmod(number, 10)
-            rest, middle = divmod(rest, 36 * 36)
-            code = _ALPHABET[10 + rest] + _ALPHABET[middle // 36] + _ALPHABET[middle % 36] + _ALPHABET[digit]
-            if code not in self.codes:
+            rest, last = divmod(number, 36)
+            first, middle = divmod(rest, 36 * 36)
+            code = _ALPHABET[10 + first] + _ALPHABET[middle // 36] + _ALPHABET[middle % 36] + _ALPHABET[last]
+            if code not in self.codes and any(c.isdigit() for c in code):
                 return code
-            number = (number + 1) % (26 * 36 * 36 * 10)
+            number = (number + 1) % space
 
     def _add(self, entry: Entry) -> None:
         self.version += 1
@@ -389,9 +450,16 @@ class Site:
         return T.encode_slug(self.slug(article_id))
 
     def path(self, article_id: int, section: str | None = None) -> str:
-        """``/<section>/<id>-<percent-encoded slug>/``."""
+        """``/<section>/<id>-<percent-encoded slug>/``, or ``/news/<id>`` for an id-only article."""
         entry = self.entries[article_id]
+        if entry.id_only:
+            return f"/news/{article_id}"
         return f"/{section or entry.section}/{article_id}-{self.encoded_slug(article_id)}/"
+
+    def amp_path(self, article_id: int) -> str:
+        """The AMP copy: ``<article path>amp`` (p10), ``/news/<id>/amp`` for an id-only article."""
+        path = self.path(article_id)
+        return path + "amp" if path.endswith("/") else path + "/amp"
 
     def url(self, article_id: int) -> str:
         """The canonical URL on this site's base URL."""
@@ -413,24 +481,19 @@ class Site:
             edit_rng = self._rng(text_id, "edit", version)
             paragraphs[0] = T.paragraph(edit_rng)
             paragraphs.append(f"(تحديث) {T.paragraph(edit_rng)}")
-        others = self._pick_others(self._rng(text_id, "links"), article_id, 3)
-        blocks: list[tuple[str, object]] = []
-        for i, body_text in enumerate(paragraphs):
-            blocks.append(("p", self._paragraph(rng, body_text, i)))
-            if i == 1:
-                blocks.append(("read_more", others[0]))
-            if i == 2 and rng.random() < 0.3:
-                blocks.append(("tweet", T.headline(rng)))
-            if i == 3 and rng.random() < 0.3:
-                blocks.append(("video", f"https://www.youtube.com/embed/{rng.getrandbits(40):010x}"))
+        if rng.random() < 0.1:
+            paragraphs.insert(0, lead)  # the lead repeated as the first paragraph (p13)
+        # Chosen by the text's id: a republished copy carries the same cards and quotations.
+        others = self._pick_others(self._rng(text_id, "links"), text_id, 6)
+        blocks = self._text_blocks(rng, paragraphs)
         if rng.random() < 0.3:
             quoted = T.quoting_paragraph(self.title(others[1]))
             href = self.path(others[1])
             html = T.dirty_html(rng, quoted).replace(
                 "«", f'«<a href="{href}">', 1).replace("»", "</a>»", 1)
             blocks.insert(len(blocks) - 1, ("p", Paragraph(quoted, html, [href])))
-        if rng.random() < 0.15:
-            blocks.insert(len(blocks) - 1, ("crosslink", others[2]))
+        for furniture in self._body_furniture(rng, others, text_id):
+            blocks.insert(rng.randint(0, len(blocks)), furniture)
         source = rng.choice(SOURCES)
         source_html = None
         if source:
@@ -438,9 +501,67 @@ class Site:
                            else f"المصدر: {source}")
         image = self.image(article_id)
         author = rng.choice(AUTHORS) if entry.layout != "classic" and rng.random() < 0.2 else None
-        convention = rng.choices(("egyptian", "levantine", "maghrebi"), (6, 3, 1))[0]
+        variant = rng.choices(("A", "A-prime", "stories-top"), (6, 2, 2))[0]
         return Article(entry, title, self.slug(article_id), lead, blocks, source, source_html, image,
-                       author, convention, rng.random() < 0.2)
+                       author, variant)
+
+    def _text_blocks(self, rng: Random, paragraphs: list[str]) -> list[tuple[str, object]]:
+        """Paragraphs as real bodies carry them: some in one or two wrapper divs (on some pages all
+        of them), an inner or trailing ``<br>``, links inside sentences, subheads, lists, quotations."""
+        wrapping = rng.choices(("none", "some", "all"), (4, 4, 2))[0]
+        blocks: list[tuple[str, object]] = []
+        for i, text in enumerate(paragraphs):
+            para = self._paragraph(rng, text, i)
+            if wrapping == "all" or (wrapping == "some" and rng.random() < 0.4):
+                para.wrap = rng.choice((1, 1, 2))
+                para.bare = not para.hrefs and rng.random() < 0.15
+            if not para.bare:
+                roll = rng.random()
+                if roll < 0.12 and ". " in text:
+                    para.br = "inner"
+                elif roll < 0.2:
+                    para.br = "trailing"
+            blocks.append(("p", para))
+        if len(blocks) > 2 and rng.random() < 0.4:
+            for _ in range(rng.choice((1, 1, 2))):
+                blocks.insert(rng.randint(1, len(blocks) - 1), ("subhead", (rng.choice((2, 3)), T.subhead(rng))))
+        if rng.random() < 0.3:
+            items = [T.list_item(rng) for _ in range(rng.randint(2, 4))]
+            blocks.insert(rng.randint(1, len(blocks)), ("list", (rng.random() < 0.4, items)))
+        if rng.random() < 0.25:
+            blocks.insert(rng.randint(1, len(blocks)), ("quote", T.quotation(rng)))
+        return blocks
+
+    def _body_furniture(self, rng: Random, others: list[int], article_id: int) -> list[tuple[str, object]]:
+        """Furniture inside the body container: a read-more card of one of the evidenced kinds
+        (S1 §3.2, RT English), and on some pages a second card, "اقرأ أيضا:" lines, cross-links,
+        in-body photos, rtcode and social embeds, a video with or without its label, ad slots and
+        empty paragraphs. Positions are drawn by the caller."""
+        card = rng.choice(("read_more", "read_more_big", "read_more_text"))
+        found: list[tuple[str, object]] = [(card, others[0])]
+        if rng.random() < 0.3:
+            found.append(("also", others[3]))
+        if rng.random() < 0.2:
+            found.append((rng.choice(("read_more", "read_more_big", "read_more_text")), others[4]))
+        if rng.random() < 0.15:
+            found.append(("crosslink", others[2]))
+        if rng.random() < 0.25:
+            when = self.entries[article_id].published
+            found.append(("photo", {
+                "url": f"https://cdni.rt.com/media/pics/{when:%Y.%m}/original/{rng.getrandbits(96):024x}.jpg",
+                "caption": rng.choice(["صورة أرشيفية", rng.choice(T.PLACES), T.headline(rng)]),
+                "credit": rng.choice(CREDITS)}))
+        if rng.random() < 0.15:
+            found.append(("rtcode", f"rtarabictelegram/{rng.randrange(10_000, 99_999)}"))
+        if rng.random() < 0.3:
+            found.append(("tweet", T.headline(rng)))
+        if rng.random() < 0.3:
+            found.append(("video", (f"https://www.youtube.com/embed/{rng.getrandbits(40):010x}", rng.random() < 0.5)))
+        for _ in range(rng.choice((0, 0, 1, 2))):
+            found.append(("ad", rng.randrange(1, 5)))
+        for _ in range(rng.choice((0, 1, 2))):
+            found.append(("empty", rng.choice(("", "&nbsp;", " "))))
+        return found
 
     def image(self, article_id: int) -> dict | None:
         """The cover photo {url, caption, credit} or None (one article in ten has none)."""
@@ -547,7 +668,7 @@ class Site:
             "section_name": SECTIONS[entry.section],
             "title": art.title,
             "summary": art.lead,
-            "body": "\n\n".join(p.text for p in art.paragraphs),
+            "body": "\n\n".join(art.texts),
             "source": art.source,
             "published": iso_utc(entry.published),
             "modified": modified,
@@ -580,7 +701,13 @@ class Site:
         """Every boilerplate string on the article's page: headlines of other articles, story names,
         poll, cookie banner, widget labels. None of them may end up in an extracted body."""
         furniture = self.furniture(article_id)
-        return FIXED_BOILERPLATE + [name for name, _ in furniture.stories] + [
+        art = self.article(article_id)
+        fixed = list(FIXED_BOILERPLATE)
+        if art.variant == "A-prime" and self.entries[article_id].layout != "classic" and not self.layout_drift:
+            fixed.append("انسخ الرابط")
+        if any(kind in ("read_more", "read_more_text") for kind, _ in art.blocks):
+            fixed.append(READ_MORE_LABEL)
+        return fixed + [name for name, _ in furniture.stories] + [
             f"{furniture.story_count} خبر", f'اختر "{furniture.poll}"!'] + self.headlines(article_id)
 
     def headlines(self, article_id: int) -> list[str]:
@@ -589,25 +716,56 @@ class Site:
         art = self.article(article_id)
         ids = [furniture.story_headline] + [i for _, group in furniture.rt_stories for i in group]
         ids += furniture.sidebar + furniture.bottom
-        ids += [payload for kind, payload in art.blocks if kind in ("read_more", "crosslink")]
+        ids += [payload for kind, payload in art.blocks if kind in CARD_KINDS]
         return list(dict.fromkeys(self.title(i) for i in ids))
+
+    def furniture_texts(self, article_id: int) -> list[str]:
+        """The visible text of every furniture block inside the body container, one string a block
+        (as ``pages`` renders them): none of it may end up in an extracted body."""
+        art = self.article(article_id)
+        texts = []
+        for kind, payload in art.blocks:
+            if kind == "read_more":
+                texts += [READ_MORE_LABEL, self.title(payload)]
+            elif kind == "read_more_big":
+                texts.append(self.title(payload))
+            elif kind == "read_more_text":
+                texts.append(f"{READ_MORE_LABEL}: {self.title(payload)}")
+            elif kind == "also":
+                texts.append(f"{ALSO_LABEL} {self.title(payload)}")
+            elif kind == "crosslink":
+                texts.append(self.title(payload))
+            elif kind == "photo":
+                texts += [t for t in (payload["caption"], payload["credit"]) if t]
+            elif kind == "tweet":
+                texts += [payload, f"— RT Arabic (@RTarabic) {tweet_date(self.entries[article_id].published)}"]
+            elif kind == "video" and payload[1]:
+                texts.append(VIDEO_LABEL)
+            elif kind == "ad":
+                texts.append(AD_LABEL)
+        return texts
 
     def expectation(self, article_id: int) -> tuple[str, str]:
         """(outcome, reason) a correct crawler ends with: "stored", "not-stored" or "one-of"."""
         entry = self.entries[article_id]
-        if self.layout_drift:
-            return "not-stored", "layout drift: no known selector or metadata matches"
         if entry.fault:
             _, outcome, reason = FAULTS[entry.fault]
             return outcome, reason
+        if self.layout_drift:
+            return "stored", "layout drift: metas and JSON-LD as before, body read by a generic extractor"
         return "stored", "healthy"
 
     def details(self, article_id: int) -> dict:
         """What the replica knows besides the item: layout, fault, expectation, boilerplate."""
         entry = self.entries[article_id]
         outcome, reason = self.expectation(article_id)
+        art = self.article(article_id)
         details = {
             "layout": "drift" if self.layout_drift else entry.layout,
+            "template": self.template,
+            "variant": art.variant,
+            "blocks": [kind for kind, _ in art.blocks],
+            "furniture": self.furniture_texts(article_id),
             "fault": entry.fault,
             "expect": outcome,
             "reason": reason,
@@ -627,7 +785,8 @@ class Site:
             record["replica"] = self.details(article_id)
             records.append(record)
         return {"base_url": self.base_url, "now": iso_utc(self.now), "seed": self.seed,
-                "layout_drift": self.layout_drift, "faults": self.faults, "articles": records}
+                "template": self.template, "layout_drift": self.layout_drift, "faults": self.faults,
+                "articles": records}
 
     def dump_truth(self, path) -> None:
         """Write ``truth_document()`` as UTF-8 JSON."""
@@ -663,6 +822,22 @@ class Site:
             when = self.entries[i].published if i in self.entries else self.others[i].published
             years.setdefault(when.year, []).append(i)
         return years
+
+    def trend_ids(self) -> dict[str, str]:
+        """Story name -> its trend id (24 hex digits, Mongo ObjectId-like, §2.3): the four ids the
+        evidence shows first, then ids of the same shape."""
+        known = ["53b3dec4611e9bcb608b45bf", "53b3df9e611e9b8e648b45c9", "53b3d769611e9b8e648b456a",
+                 "53b3df46611e9bca608b45c8"]
+        rng = Random(f"{self.seed}:trends")
+        ids = known + [f"53b3{rng.getrandbits(80):020x}" for _ in range(len(STORIES) - len(known))]
+        return {name: trend for (name, _), trend in zip(STORIES, ids, strict=True)}
+
+    def trend_listing(self, trend_id: str) -> list[int] | None:
+        """The ids of a trend's listing (the articles of its story's tag), or None for an unknown id."""
+        for (_, slug), trend in zip(STORIES, self.trend_ids().values(), strict=True):
+            if trend == trend_id:
+                return self.by_tag[slug]
+        return None
 
     def lookup_code(self, code: str) -> int | None:
         return self.codes.get(code)

@@ -27,11 +27,13 @@ class RunningReplica:
     def __init__(self, articles: int = 300, seed: int = 1, now: str = REPLICA_NOW, faults: bool = True,
                  layout_drift: bool = False, delay: float = 0.0, slow_delay: float = 1.0,
                  sitemap_limit: int | None = None, ddos_guard: bool = False, extra: tuple[str, ...] = (),
-                 truth: bool = True):
+                 truth: bool = True, template: str = "mix"):
         self.articles, self.seed, self.now, self.faults = articles, seed, now, faults
         self.layout_drift, self.slow_delay, self.sitemap_limit = layout_drift, slow_delay, sitemap_limit
+        self.template = template
         args = [sys.executable, "-m", "tests.replica", "--port", "0", "--articles", str(articles),
-                "--seed", str(seed), "--now", now, "--delay", str(delay), "--slow-delay", str(slow_delay)]
+                "--seed", str(seed), "--now", now, "--delay", str(delay), "--slow-delay", str(slow_delay),
+                "--template", template]
         if not faults:
             args.append("--no-faults")
         if layout_drift:
@@ -54,7 +56,7 @@ class RunningReplica:
 
         return Site(articles=self.articles, seed=self.seed, now=self.now, faults=self.faults,
                     layout_drift=self.layout_drift, base_url=self.base_url, slow_delay=self.slow_delay,
-                    sitemap_limit=self.sitemap_limit)
+                    sitemap_limit=self.sitemap_limit, template=self.template)
 
     def url(self, path: str) -> str:
         return self.base_url + path

@@ -17,11 +17,14 @@ Control endpoints (GET or POST, JSON answers; robots.txt disallows them):
 - ``/_replica/truth?id=ID``      one article's truth + "replica" details
 
 Rate-based faults (``fault_rates``, e.g. ``{"500": 0.05, "timeout": 0.02, "truncated": 0.02,
-"403": 0.01}``) come on top of the designated fault articles: each request's fault is drawn
-from (seed, path, how many times that path was asked before), so a retry draws again.
-``500`` and ``timeout`` (no answer for ``timeout_delay`` seconds, then the connection closes)
-hit every page but robots.txt; ``truncated`` and ``403`` (the DDoS-Guard interstitial) hit
-article pages only. ``/_replica/stats`` counts them under ``"injected"``.
+"403": 0.01, "429": 0.01, "503burst": 0.005}``) come on top of the designated fault articles: each
+request's fault is drawn from (seed, path, how many times that path was asked before), so a retry
+draws again. Every page but robots.txt (articles, listings, RSS, sitemaps, sections, tags) can get
+``500``, ``503``, ``429`` (with ``Retry-After: retry_after``), ``403`` (the DDoS-Guard interstitial,
+§2.8: on feeds and listings too), ``timeout`` (no answer for ``timeout_delay`` seconds, then the
+connection closes) and ``503burst`` (this and the next ``burst_length - 1`` requests, whatever their
+path, answer 503); ``truncated`` hits canonical article pages only. ``/_replica/stats`` counts them
+under ``"injected"``.
 """
 
 import json
@@ -44,6 +47,9 @@ OTHER_PATH = re.compile(r"^/(?P<kind>prg|video|photolines)/(?P<rest>.+?)(?P<amp>
 LISTING_PATH = re.compile(r"^/listing/(?P<filter>[^/]+)/(?:no)?prepare/(?P<template>[^/]+)/(?P<limit>\d+)/(?P<page>\d+)/?$")
 SITEMAP_PATH = re.compile(r"^/(?P<name>sitemap_\d{4}(?:_\d+)?\.xml)$")
 SHORT_PATH = re.compile(r"^/(?P<code>[0-9a-z]{4})$")
+#: Rate-based faults drawn for every path but robots.txt (``truncated`` only for article pages).
+SITE_WIDE_FAULTS = ("500", "503", "503burst", "429", "403", "timeout")
+FAULT_KINDS = (*SITE_WIDE_FAULTS, "truncated")
 
 
 class ReplicaServer(ThreadingHTTPServer):
@@ -54,6 +60,7 @@ class ReplicaServer(ThreadingHTTPServer):
 
     def __init__(self, address, site: Site, *, delay: float = 0.0, block: bool = False,
                  fault_rates: dict[str, float] | None = None, fault_seed: int = 0, timeout_delay: float = 3.0,
+                 burst_length: int = 5, retry_after: int = 1,
                  handler: type[BaseHTTPRequestHandler] | None = None):
         super().__init__(address, handler or ReplicaHandler)
         self.site = site
@@ -70,6 +77,9 @@ class ReplicaServer(ThreadingHTTPServer):
         self.by_path: Counter = Counter()
         self.user_agents: Counter = Counter()
         self.failed_once: set[int] = set()
+        self.burst_left = 0
+        self.burst_length = burst_length
+        self.retry_after = retry_after
 
     @property
     def base_url(self) -> str:
@@ -99,7 +109,19 @@ class ReplicaServer(ThreadingHTTPServer):
             if draw < 0:
                 with self.stats_lock:
                     self.injected[kind] += 1
+                    if kind == "503burst":
+                        self.burst_left = self.burst_length - 1
+                        return "burst"
                 return kind
+        return None
+
+    def in_burst(self) -> str | None:
+        """"burst" while a 503 burst lasts: a drawn "503burst" answers this and the next
+        ``burst_length - 1`` requests, whatever their path, with 503."""
+        with self.stats_lock:
+            if self.burst_left > 0:
+                self.burst_left -= 1
+                return "burst"
         return None
 
     def reset_stats(self) -> None:
@@ -139,9 +161,16 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             if self.server.delay:
                 time.sleep(self.server.delay)
             if path != "/robots.txt":
-                fault = self.server.draw_fault(parts.path, ("500", "timeout"))
+                fault = self.server.in_burst() or self.server.draw_fault(parts.path, SITE_WIDE_FAULTS)
                 if fault == "500":
                     return self.send(500, "<html><body><h1>500 Internal Server Error</h1></body></html>")
+                if fault in ("503", "burst"):
+                    return self.send(503, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>")
+                if fault == "429":
+                    return self.send(429, "<html><body><h1>429 Too Many Requests</h1></body></html>",
+                                     headers={"Retry-After": str(self.server.retry_after)})
+                if fault == "403":
+                    return self.ddos_guard()
                 if fault == "timeout":
                     time.sleep(self.server.timeout_delay)
                     self.close_connection = True
@@ -170,6 +199,12 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         if length is not None:
             self.close_connection = True
+
+    def ddos_guard(self) -> None:
+        """The DDoS-Guard JavaScript check (§2.8), answered 403 with its cookie."""
+        self.send(403, pages.ddos_guard_page(), headers={
+            "Server": "ddos-guard", "Set-Cookie": "__ddg1_=Xq7rYBnVXxq0PIZ1mFtP; Path=/; HttpOnly",
+            "Cache-Control": "no-store"})
 
     def redirect(self, status: int, location: str) -> None:
         self.send(status, "", headers={"Location": location})
@@ -258,6 +293,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         criteria = dict(zip(pairs[::2], pairs[1::2], strict=False))
         if "tag" in criteria:
             ids = site.by_tag.get(criteria["tag"])
+        elif "trend" in criteria:
+            ids = site.trend_listing(criteria["trend"])
         elif "category" in criteria:
             ids = site.by_section.get(criteria["category"])
         elif criteria.get("type") == "News":
@@ -275,12 +312,9 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         site = self.server.site
         entry = site.entries[article_id]
         # An AMP page has no lead to cut after: the truncated fault stays on canonical pages.
-        fault = entry.fault or {"403": "ddos_guard", "truncated": "truncated"}.get(
-            self.server.draw_fault(path, ("403",) if amp else ("403", "truncated")))
+        fault = entry.fault or (None if amp else self.server.draw_fault(path, ("truncated",)))
         if self.server.block or fault == "ddos_guard":
-            return self.send(403, pages.ddos_guard_page(), headers={
-                "Server": "ddos-guard", "Set-Cookie": "__ddg1_=Xq7rYBnVXxq0PIZ1mFtP; Path=/; HttpOnly",
-                "Cache-Control": "no-store"})
+            return self.ddos_guard()
         if fault == "gone404":
             return self.not_found(404)
         if self.server.gone or fault == "gone410":
@@ -311,7 +345,8 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         if fault == "charset_header_latin1":
             return self.send(200, html, "text/html; charset=iso-8859-1")
         if fault == "truncated":
-            cut = html.index("</p>", html.index('class="intro"')) + 40
+            intro = html.find('class="intro"')  # a drift page has no p.intro: cut after its title
+            cut = html.index("</p>", intro) + 40 if intro >= 0 else html.index("</h1>") + 40
             return self.send(200, html[:cut])
         if fault == "dataloss":
             data = html.encode("utf-8")

@@ -221,6 +221,27 @@ def paragraph(rng: Random) -> str:
     return decorate(rng, " ".join(sentence(rng) for _ in range(rng.randint(1, 3))))
 
 
+SUBHEADS = [
+    "تفاصيل الاتفاق", "ردود الفعل الدولية", "خلفية الأزمة", "ماذا بعد؟", "أرقام ودلالات", "موقف موسكو",
+    "الجانب الإنساني", "سياق التصعيد", "ما الذي تغير؟", "التداعيات الاقتصادية",
+]
+
+
+def subhead(rng: Random) -> str:
+    """A subhead inside a body (``<h2>``/``<h3>``): short, no final stop."""
+    return rng.choice(SUBHEADS)
+
+
+def list_item(rng: Random) -> str:
+    """One item of a list inside a body."""
+    return decorate(rng, f"{rng.choice(SUBJECTS)} {rng.choice(ACTIONS)} {rng.choice(OBJECTS)}")
+
+
+def quotation(rng: Random) -> str:
+    """A quotation set as a ``<blockquote>`` (article text, not an embed)."""
+    return f"«{rng.choice(CLAIMS)}، و{rng.choice(CLAUSES)}»"
+
+
 def quoting_paragraph(other_headline: str) -> str:
     """A paragraph that cites another article's headline inside a longer sentence (it is article prose)."""
     return f"وكانت RT قد نشرت في وقت سابق تقريرا بعنوان «{other_headline}»، تناول خلفيات هذه التطورات بالتفصيل."
