@@ -5,6 +5,7 @@ Issue 11: "every fetched page kept in WARC, re-extraction, withdrawn articles, s
 """
 
 import json
+import re
 import shutil
 import signal
 import sqlite3
@@ -163,10 +164,11 @@ def release_with_broken_title(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "scrapy.cfg", release)
     layouts = release / "rtarabic" / "layouts.py"
     text = layouts.read_text("utf-8")
-    right = 'title=(css("h1.heading"),),\n    summary=(css("div.js-mediator-article > p.intro"), css("p.intro")),'
-    assert text.count(right) == 1, "the classic title selector this test breaks has moved: pick another"
-    layouts.write_text(text.replace(right, right.replace('title=(css("h1.heading"),)', 'title=(css("p.intro"),)')),
-                       "utf-8")
+    # The first title chain after CLASSIC = Layout(: the classic generation's own headline selector.
+    broken, count = re.subn(r'(CLASSIC = Layout\((?:\n(?!\s*title=).*)*\n\s*)title=\("h1\.heading",\),',
+                            r'\1title=("p.intro",),', text)
+    assert count == 1, "the classic title selector this test breaks has moved: pick another"
+    layouts.write_text(broken, "utf-8")
     return release
 
 

@@ -381,11 +381,10 @@ def test_article_page_reads_right_to_left_with_its_revisions(reading_path):
 
 
 def test_article_page_shows_withdrawal_when_the_archive_records_it(reading_path, tmp_path):
-    # The column comes with the archive's withdrawal tracking; older archives lack it.
+    # The archive's withdrawal tracking (schema version 2) gives every archive the column.
     path = tmp_path / "rtarabic.db"
     with sqlite3.connect(reading_path) as source, sqlite3.connect(path) as copy:
         source.backup(copy)
-        copy.execute("alter table articles add column withdrawn_at text")
         copy.execute("update articles set withdrawn_at = '2024-04-02T08:00:00+00:00' where id = 201")
     html = get_html(serve(path), "/rtarabic/articles/201")
     assert '<p class="rt-withdrawn" role="status">' in html
