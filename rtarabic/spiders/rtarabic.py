@@ -216,7 +216,7 @@ class RtarabicSpider(scrapy.Spider):
                 yield request
 
     def warc_requests(self):
-        """Re-extraction: one request per article page stored in the ``-a warc=`` files (the last 200 of
+        """Re-extraction: one request per article page stored in the ``-a warc=`` files (the newest 200 of
         each id), answered from its record by ``WarcReplayMiddleware``; the item names that record."""
         from rtarabic.replay import article_records
 
