@@ -114,6 +114,14 @@ def test_crawl_keeps_every_article_page_in_valid_warc_files(site, crawled):
     responses = [e for e in entries if e["warc-type"] == "response"]
     requests = [e for e in entries if e["warc-type"] == "request"]
     assert len(responses) == len(requests) == result.stat("rtarabic/warc/records")
+    # Each response is followed by the request that asked for it, linked by WARC-Concurrent-To.
+    with open(files[0], "rb") as stream:
+        records = [(r.rec_type, r.rec_headers.get_header("WARC-Record-ID"),
+                    r.rec_headers.get_header("WARC-Concurrent-To"), r.http_headers.protocol if r.http_headers else None)
+                   for r in ArchiveIterator(stream)][1:]
+    for (kind, record_id, _, _), (next_kind, _, concurrent, request_line) in zip(records[::2], records[1::2], strict=True):
+        assert (kind, next_kind, concurrent) == ("response", "request", record_id)
+        assert request_line == "GET"
     # Every answer an article request got is kept, not only the pages that became articles.
     statuses = {e["http:status"] for e in responses}
     assert {"200", "301", "302", "403", "404", "410", "500"} <= statuses, statuses
