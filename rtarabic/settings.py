@@ -168,3 +168,12 @@ ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0, "rtarabic.useragent.ContactUserAgent
 # memory before its batch is written (so Datasette sees a slow crawl's articles).
 RTARABIC_DB_BATCH_SIZE = 100
 RTARABIC_DB_BATCH_SECONDS = 5.0
+
+# Seconds a write to the archive waits for another connection's write transaction
+# (a Datasette with writes, a sqlite3 shell) before the run stops with exit status 5.
+RTARABIC_DB_BUSY_TIMEOUT = 30.0
+
+# Fail fast when the site cannot be reached: stop the run (exit status 6) after this
+# many DNS or connection failures while no response at all has come from the site.
+# 3 is robots.txt and its first retries, a few seconds when nothing answers.
+RTARABIC_UNREACHABLE_AFTER = 3

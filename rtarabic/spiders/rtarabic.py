@@ -99,6 +99,8 @@ class RtarabicSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.raw_arguments = dict(sections=sections, tags=tags, max_pages=max_pages, urls=urls,
                                   urls_file=urls_file, since=since, until=until, ids=ids)
+        # Anything else given with -a is refused by parse_arguments (Scrapyd's _job excepted).
+        self.other_arguments = dict(kwargs)
         self.requested: set[int] = set()
         self.extracted: set[int] = set()
         self.tags_seen: set[str] = set()
@@ -120,7 +122,7 @@ class RtarabicSpider(scrapy.Spider):
     def configure(self, settings) -> None:
         """Reads settings and checks arguments (BadArgument stops the crawl before any request)."""
         self.base_url = settings.get("RTARABIC_BASE_URL").rstrip("/")
-        self.args = parse_arguments(self.base_url, **self.raw_arguments)
+        self.args = parse_arguments(self.base_url, **self.raw_arguments, **self.other_arguments)
         host = grammar.urlsplit(self.base_url).hostname
         self.allowed_domains = [host] + ([grammar.SHORTLINK_HOST] if host == grammar.LIVE_HOST else [])
         default_pages = settings.getint("RTARABIC_MAX_PAGES")
