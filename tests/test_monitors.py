@@ -110,4 +110,4 @@ def test_health_off_exits_0_for_an_unhealthy_run(replica, tmp_path):
     assert result.returncode == 0
     assert "RTARABIC_HEALTH_ENABLED is False: exiting 0 for this unhealthy run" in result.log
     (row,) = runs(tmp_path / "archive.db")
-    assert row["exit_status"] == 3 and "Unhealthy: blocked" in row["summary"]
+    assert row["exit_status"] == 3 and "blocked: 60 responses" in row["summary"]
