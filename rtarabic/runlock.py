@@ -137,6 +137,8 @@ class RunLock:
             if directory:
                 os.makedirs(directory, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except FileExistsError:  # makedirs: a part of the directory is a file
+            raise LockUnusable(f"cannot use the lock file {self.path}: {directory} is not a directory") from None
         except OSError as error:
             raise LockUnusable(f"cannot use the lock file {self.path}: {error.strerror or error}") from None
         try:
