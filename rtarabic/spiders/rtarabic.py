@@ -185,6 +185,10 @@ class RtarabicSpider(scrapy.Spider):
 
     async def start(self):
         for request in self.start_requests_for_mode():
+            # An id range is generated in step with the scheduler (Scrapy's lazy start pattern):
+            # the engine would otherwise drain this generator first, the whole range into memory.
+            if request.meta.get("id_range") and self.crawler.engine.needs_backout():
+                await self.crawler.signals.wait_for(scrapy.signals.scheduler_empty)
             yield request
 
     def start_requests_for_mode(self):
@@ -213,15 +217,19 @@ class RtarabicSpider(scrapy.Spider):
                 yield request
 
     def id_requests(self, first: int, last: int):
-        """``/news/<id>`` for every id of the range, newest first; the site redirects each to its article."""
+        """``/news/<id>`` for every id of the range, newest first; the site redirects each to its article.
+
+        Lazy: ``start`` takes one request at a time, when the scheduler has room (the range is at most
+        ``arguments.MAX_ID_RANGE`` ids).
+        """
         for id_ in range(last, first - 1, -1):
             if id_ in self.requested:
                 continue
             self.requested.add(id_)
             self.crawler.stats.inc_value("rtarabic/requests/article")
             yield scrapy.Request(grammar.news_id_url(id_, self.base_url), callback=self.parse_article,
-                                 errback=self.article_failed, meta={"article_id": id_, "hops": 0},
-                                 dont_filter=True)
+                                 errback=self.article_failed,
+                                 meta={"article_id": id_, "hops": 0, "id_range": True}, dont_filter=True)
 
     # --- request builders -------------------------------------------------------------
 
