@@ -145,7 +145,12 @@ DOWNLOADER_MIDDLEWARES = {
     # Their responses are seen before RetryMiddleware (550) retries them.
     "rtarabic.middlewares.BackoffMiddleware": 555,
     "rtarabic.middlewares.InterstitialMiddleware": 560,
+    # Sees connection failures before RetryMiddleware (550) and answers after redirects (600).
+    "rtarabic.reachability.Reachability": 590,
 }
+
+# Marks the start requests, so that a run none of whose start pages answered is never healthy.
+SPIDER_MIDDLEWARES = {"rtarabic.reachability.StartPages": 50}
 
 # --- The SQLite archive (rtarabic/archive.py, rtarabic/feeds.py) -----------------
 
