@@ -70,6 +70,9 @@ def _http_codes(value) -> None:
         raise ValueError(f"must list HTTP status codes (100-599), not {bad[0]!r}")
 
 
+#: Settings read as another type than their default's (48 hours, read with ``getfloat``).
+TYPES = {"RTARABIC_REVISIT_HOURS": 0.0}
+
 #: Rules beyond the type of the default, by setting.
 RULES = {
     "RTARABIC_BASE_URL": check_base_url,
@@ -123,7 +126,7 @@ def check_settings(settings) -> None:
             raise Refusal(f"unknown setting -s {name}=: this project defines no such setting (a typo?)")
     for name, default in defaults.items():
         try:
-            value = typed(settings, name, default)
+            value = typed(settings, name, TYPES.get(name, default))
             rule = RULES.get(name)
             if rule is not None:
                 rule(value)

@@ -202,3 +202,12 @@ def test_the_widest_id_range_is_generated_lazily(witness, tmp_path):
 
     stats = json.loads((tmp_path / "stats.json").read_text())
     assert stats["rtarabic/requests/article"] < stats["downloader/request_count"] + 100
+
+
+def test_project_settings_pass_their_own_checks():
+    from scrapy.utils.project import get_project_settings
+
+    from rtarabic import preflight
+
+    preflight.check_settings(get_project_settings())
+    assert set(preflight.RULES) <= set(preflight.project_defaults())
