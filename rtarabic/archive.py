@@ -116,7 +116,7 @@ class ArchiveUnusable(Exception):
 
 
 def check_archive(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
-    """Refuse an archive that is corrupt or whose schema is not ours; create a missing one.
+    """Refuse an archive that is corrupt or whose schema is not ours (a missing one is left to be created).
 
     Runs ``PRAGMA quick_check`` (it reads the whole file: about a second per few hundred MB), then
     brings the schema up to date and compares every table's columns with the schema this code writes.
@@ -128,18 +128,19 @@ def check_archive(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> N
     :raises ArchiveUnusable: with one line naming the file and the fault
     """
     path = Path(path)
-    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+    if not path.exists():
+        return
+    if not os.access(path, os.R_OK | os.W_OK):
         raise ArchiveUnusable(f"cannot read and write the archive {path}: permission denied")
     try:
-        if path.exists():
-            conn = connect(path, busy_timeout_ms)
-            try:
-                result = [row[0] for row in conn.execute("PRAGMA quick_check")]
-            finally:
-                conn.close()
-            if result != ["ok"]:
-                more = f" (and {len(result) - 1} more)" if len(result) > 1 else ""
-                raise ArchiveUnusable(f"{path} is corrupt: PRAGMA quick_check reports {result[0]!r}{more}")
+        conn = connect(path, busy_timeout_ms)
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+        if result != ["ok"]:
+            more = f" (and {len(result) - 1} more)" if len(result) > 1 else ""
+            raise ArchiveUnusable(f"{path} is corrupt: PRAGMA quick_check reports {result[0]!r}{more}")
         archive = Archive(path, busy_timeout_ms=busy_timeout_ms)
     except sqlite3.DatabaseError as error:
         raise ArchiveUnusable(f"{path} is not a usable rtarabic archive: {error}") from None

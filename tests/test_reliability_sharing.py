@@ -15,6 +15,9 @@ from rtarabic.archive import Archive
 from tests import ROOT
 from tests.test_crawl_command import article
 
+# Datasette turns on SQLite's callback tracebacks (process-wide): a refused call is also reported as unraisable.
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
 #: The public profile the README shows: ``--setting default_allow_sql off --setting sql_time_limit_ms 1000``.
 PUBLIC = {"default_allow_sql": False, "sql_time_limit_ms": 1000}
 
@@ -52,8 +55,6 @@ def serve(db, settings):
                      plugins_dir=str(ROOT / "datasette" / "plugins"))
 
 
-# Datasette turns on SQLite's callback tracebacks: the refused call is also reported as unraisable.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_public_profile_serves_canned_queries_but_no_arbitrary_sql(tmp_path):
     db = tmp_path / "rtarabic.db"
     archive = Archive(db)

@@ -201,3 +201,10 @@ def test_a_killed_runs_row_is_marked_by_the_next_run(tmp_path):
     assert (rows[finished]["finish_reason"], rows[finished]["exit_status"]) == ("finished", 0)
     assert rows[nxt]["finish_reason"] is None  # still running
     assert json.loads(rows[nxt]["arguments"]) == {"spider": "rtarabic"}
+
+
+def test_start_check_leaves_a_missing_archive_to_the_run(tmp_path):
+    from rtarabic.archive import check_archive
+
+    check_archive(tmp_path / "none.db")
+    assert not (tmp_path / "none.db").exists()
