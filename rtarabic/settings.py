@@ -71,8 +71,10 @@ REMOTE_CONTROL_ENABLED = False
 # without touching it. Only for throwaway archives: set False and runs may interleave.
 RTARABIC_LOCK_ENABLED = True
 
-# Judge each run at its end (rtarabic/health.py): log a summary, store it in the
-# runs row, and make `scrapy crawl` exit 3 when the run is unhealthy.
+# Each run is judged at its end (rtarabic/health.py): a summary in the log and the
+# runs row, and `scrapy crawl` exits 3 when the run is unhealthy. False keeps the
+# verdict in the log and the runs row but exits 0 for a merely unhealthy run (not
+# for a failed archive, 5, or an unreachable site, 6).
 RTARABIC_HEALTH_ENABLED = True
 
 # Layout drift: a run is unhealthy when more than this share of the article pages
