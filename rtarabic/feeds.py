@@ -91,23 +91,22 @@ class ArchiveSink(io.RawIOBase):
     After a failed write (``error`` set) nothing more is written: items are
     counted in ``unstored`` and ``on_error`` has been called once.
 
-    :param archive: the open archive (None: it could not be opened; pass ``error``)
+    :param archive: the open archive (None: it could not be opened; call ``fail`` at once)
     :param batch_size: most items per transaction
     :param batch_seconds: longest time an item waits before it is written
     :param stats: a Scrapy stats collector, or ``None``
     :param on_error: called with the one-line error when a write fails
-    :param error: why the archive is unusable from the start
     """
 
     def __init__(self, archive: Archive | None, *, batch_size: int, batch_seconds: float, stats=None,
-                 on_error=None, error: str | None = None):
+                 on_error=None):
         super().__init__()
         self.archive = archive
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
         self.stats = stats
         self.on_error = on_error
-        self.error = error
+        self.error: str | None = None
         self.unstored = 0
         self.totals = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0}
         self._items: list = []
