@@ -13,26 +13,39 @@
 
 Overwriting (``-O`` or ``overwrite: True``) an archive is refused with a
 ``ValueError``: the archive only grows, every write is an upsert by id.
+
+A write that fails (a full disk, another connection's write transaction held
+past ``RTARABIC_DB_BUSY_TIMEOUT``) never raises into Scrapy's feed exporter,
+which would keep the item from the feeds after this one: the sink stops
+writing, counts what it could not store (``rtarabic/archive/unstored``),
+records the error (``rtarabic/archive/error``) and the storage closes the spider
+(finish reason ``archive_failed``), so nothing more is fetched. The run's
+verdict and its ``runs`` row are written by ``RunHealthMonitor`` through
+:meth:`SQLiteFeedStorage.finish_run`, after every feed has closed.
+
 Settings (defaults in ``rtarabic/settings.py``): ``RTARABIC_DB``,
-``RTARABIC_JSONL``, ``RTARABIC_DB_BATCH_SIZE``, ``RTARABIC_DB_BATCH_SECONDS``.
+``RTARABIC_JSONL``, ``RTARABIC_DB_BATCH_SIZE``, ``RTARABIC_DB_BATCH_SECONDS``,
+``RTARABIC_DB_BUSY_TIMEOUT``.
 """
 
 import io
 import json
 import logging
+import sqlite3
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 from scrapy.exporters import BaseItemExporter
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 from w3lib.url import file_uri_to_path
 
 from rtarabic import health
-from rtarabic.archive import Archive
+from rtarabic.archive import BUSY_TIMEOUT_MS, Archive
 from rtarabic.items import EXPORT_FIELDS
-from rtarabic.signals import article_alias
+from rtarabic.signals import archive_stored, article_alias
 
 logger = logging.getLogger(__name__)
 
@@ -75,25 +88,35 @@ class ArchiveSink(io.RawIOBase):
 
     Items and aliases wait in memory until ``batch_size`` items are pending or
     the oldest has waited ``batch_seconds``; each batch is one transaction.
+    After a failed write (``error`` set) nothing more is written: items are
+    counted in ``unstored`` and ``on_error`` has been called once.
 
-    :param archive: the open archive
+    :param archive: the open archive (None: it could not be opened; call ``fail`` at once)
     :param batch_size: most items per transaction
     :param batch_seconds: longest time an item waits before it is written
     :param stats: a Scrapy stats collector, or ``None``
+    :param on_error: called with the one-line error when a write fails
     """
 
-    def __init__(self, archive: Archive, *, batch_size: int, batch_seconds: float, stats=None):
+    def __init__(self, archive: Archive | None, *, batch_size: int, batch_seconds: float, stats=None,
+                 on_error=None):
         super().__init__()
         self.archive = archive
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
         self.stats = stats
+        self.on_error = on_error
+        self.error: str | None = None
+        self.unstored = 0
         self.totals = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0}
         self._items: list = []
         self._aliases: list[tuple] = []
         self._oldest: float | None = None
 
     def add_item(self, item) -> None:
+        if self.error is not None:
+            self._count_unstored(1)
+            return
         self._items.append(item)
         self._note_pending()
         if len(self._items) >= self.batch_size:
@@ -102,6 +125,8 @@ class ArchiveSink(io.RawIOBase):
             self.flush_if_due()
 
     def add_alias(self, article_id: int, alias: str, kind: str) -> None:
+        if self.error is not None:
+            return
         self._aliases.append((article_id, alias, kind))
         self._note_pending()
 
@@ -115,19 +140,42 @@ class ArchiveSink(io.RawIOBase):
 
     def flush(self, *, listings=None, run_id: int | None = None) -> None:
         """Write every pending item and alias, and ``listings`` coverage of run ``run_id``, in one transaction."""
-        if self.closed or not (self._items or self._aliases or listings):
+        if self.closed or self.error is not None or not (self._items or self._aliases or listings):
             return
-        counts = self.archive.upsert_articles(self._items, aliases=self._aliases, listings=listings, run_id=run_id)
+        try:
+            counts = self.archive.upsert_articles(
+                self._items, aliases=self._aliases, listings=listings, run_id=run_id
+            )
+        except sqlite3.Error as error:
+            self.fail(f"writing {len(self._items)} articles to {self.archive.path} failed: {error}")
+            return
         self._items, self._aliases, self._oldest = [], [], None
         for key, value in counts.items():
             self.totals[key] += value
             if self.stats is not None and value:
                 self.stats.inc_value(f"rtarabic/archive/{key}", value)
 
+    def fail(self, message: str) -> None:
+        """Stop writing: the pending items count as unstored, ``on_error`` learns why (once)."""
+        first = self.error is None
+        self.error = self.error or message
+        if self.stats is not None:
+            self.stats.set_value(health.ARCHIVE_ERROR, self.error)
+        self._count_unstored(len(self._items))
+        self._items, self._aliases, self._oldest = [], [], None
+        if first and self.on_error is not None:
+            self.on_error(self.error)
+
+    def _count_unstored(self, n: int) -> None:
+        self.unstored += n
+        if self.stats is not None and n:
+            self.stats.inc_value(health.ARCHIVE_UNSTORED, n)
+
     def close(self) -> None:
         if not self.closed:
             self.flush()
-            self.archive.close()
+            if self.archive is not None:
+                self.archive.close()
         super().close()
 
 
@@ -159,11 +207,12 @@ class SQLiteFeedStorage:
     """
 
     def __init__(self, uri: str, *, feed_options: dict | None = None, batch_size: int = 100,
-                 batch_seconds: float = 5.0, crawler=None):
+                 batch_seconds: float = 5.0, busy_timeout_ms: int = BUSY_TIMEOUT_MS, crawler=None):
         self.path = uri_to_path(uri)
         refuse_overwrite(uri, feed_options)
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
+        self.busy_timeout_ms = busy_timeout_ms
         self.crawler = crawler
         self.sink: ArchiveSink | None = None
         self.run_id: int | None = None
@@ -177,6 +226,7 @@ class SQLiteFeedStorage:
             feed_options=feed_options,
             batch_size=crawler.settings.getint("RTARABIC_DB_BATCH_SIZE", 100),
             batch_seconds=crawler.settings.getfloat("RTARABIC_DB_BATCH_SECONDS", 5.0),
+            busy_timeout_ms=int(crawler.settings.getfloat("RTARABIC_DB_BUSY_TIMEOUT", 30.0) * 1000),
             crawler=crawler,
         )
         # Connected now, not in open(): Scrapy opens a storage at the first
@@ -186,10 +236,21 @@ class SQLiteFeedStorage:
         return storage
 
     def open(self, spider) -> ArchiveSink:
-        archive = Archive(self.path)
         stats = self.crawler.stats if self.crawler else None
-        self.run_id = archive.start_run(run_arguments(spider, self.crawler), started=_start_time(stats))
-        self.sink = ArchiveSink(archive, batch_size=self.batch_size, batch_seconds=self.batch_seconds, stats=stats)
+        sizes = {"batch_size": self.batch_size, "batch_seconds": self.batch_seconds, "stats": stats,
+                 "on_error": self._archive_failed}
+        archive = None
+        try:
+            archive = Archive(self.path, busy_timeout_ms=self.busy_timeout_ms)
+            self.run_id = archive.start_run(run_arguments(spider, self.crawler), started=_start_time(stats))
+        except sqlite3.Error as error:
+            if archive is not None:
+                archive.close()
+            # Never raise into the feed exporter: the item would not reach the other feeds.
+            self.sink = ArchiveSink(None, **sizes)
+            self.sink.fail(f"opening {self.path} failed: {error}")
+            return self.sink
+        self.sink = ArchiveSink(archive, **sizes)
         for alias in self._early_aliases:
             self.sink.add_alias(*alias)
         self._timer = task.LoopingCall(self.sink.flush_if_due)
@@ -203,21 +264,42 @@ class SQLiteFeedStorage:
         else:
             self.sink.add_alias(article_id, alias, kind)
 
+    def _archive_failed(self, message: str) -> None:
+        logger.error("Archive write failed; stopping the run: %(message)s", {"message": message})
+        engine = self.crawler.engine if self.crawler else None
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=health.ARCHIVE_FAILED_REASON))
+
     def store(self, file: ArchiveSink) -> None:
-        # The sink's connection belongs to the reactor thread, so the last
-        # (small) batch is written here rather than in a worker thread.
+        """Write the last batch; the ``runs`` row waits for the verdict (``finish_run``).
+
+        The sink's connection belongs to the reactor thread, so the last (small) batch is
+        written here rather than in a worker thread.
+        """
         if self._timer and self._timer.running:
             self._timer.stop()
         if self.crawler:
             self.crawler.signals.disconnect(self._alias_found, signal=article_alias)
         file.flush(listings=self.completed_walks(), run_id=self.run_id)
-        if self.crawler:
-            row = health.run_row(self.crawler.stats.get_stats(), self.crawler.settings, file.totals)
-        else:
-            row = {key: file.totals[key] for key in ("new", "updated", "unchanged")}
-        file.archive.finish_run(self.run_id, **row)
-        file.close()
         logger.info("Archive run %(run)s: %(totals)s", {"run": self.run_id, "totals": file.totals})
+        if self.crawler:
+            self.crawler.signals.send_catch_log(archive_stored, storage=self)
+        else:
+            self.finish_run({key: file.totals[key] for key in ("new", "updated", "unchanged")})
+
+    def finish_run(self, row: dict) -> None:
+        """Close this run's ``runs`` row with ``row`` (``health.run_row``) and the archive.
+
+        :raises sqlite3.Error: when the row cannot be written (the archive is closed all the same)
+        """
+        sink = self.sink
+        if sink is None or sink.closed:
+            return
+        try:
+            if sink.archive is not None and self.run_id is not None:
+                sink.archive.finish_run(self.run_id, **row)
+        finally:
+            sink.close()
 
 
     def completed_walks(self) -> dict[str, int]:

@@ -3,3 +3,7 @@
 #: A republished copy of an archived article was found.
 #: Arguments: ``article_id`` (int, the article kept), ``alias`` (str, the other id or URL), ``kind`` ("id" or "url").
 article_alias = object()
+
+#: The SQLite feed storage wrote its last batch; the run's verdict may now close its ``runs`` row.
+#: Arguments: ``storage`` (``rtarabic.feeds.SQLiteFeedStorage``; call ``finish_run(row)``).
+archive_stored = object()
