@@ -1,5 +1,7 @@
 """The results table (printed, and the head of bench/RESULTS.md) and the notes on misses."""
 
+from bench.reliability import RELIABILITY
+
 TARGETS = {
     "throughput": ">= 0.6 x scrapy bench",
     "speed": "no slower than trafilatura",
@@ -202,6 +204,7 @@ def document(results: dict, table_text: str) -> str:
         "## How each figure is taken",
         "",
         METHOD,
+        RELIABILITY,
     ]
     return "\n".join(lines) + "\n"
 

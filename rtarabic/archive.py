@@ -27,16 +27,21 @@ page (``re-extraction``, ``scrapy crawl rtarabic -a warc=PATH``).
 **Schema versions.** The file carries its version in ``PRAGMA user_version``.
 Opening an older archive applies the missing steps of ``MIGRATIONS`` in order, in
 one transaction (all or nothing, no row lost); opening a newer one raises
-``ArchiveTooNew`` (``scrapy crawl`` exits 2 with that one line). The archives
+``ArchiveTooNew`` (``scrapy crawl`` exits 5 with that one line). The archives
 written before versioning are version 0.
 
 Writes never delete an article and never replace the file. Each call of
 :meth:`Archive.upsert_articles` is one transaction, so an article's row, tags,
 revision and search row are stored together or not at all. The database runs
-in WAL mode, so readers (Datasette) work while a crawl writes.
+in WAL mode, so readers (Datasette) work while a crawl writes. Write
+transactions begin as writes (``BEGIN IMMEDIATE``), so that a writer waits the
+busy timeout for another one instead of failing at once; :func:`check_archive`
+refuses, before a run, a file that is corrupt or whose schema is not ours.
 """
 
+import functools
 import json
+import os
 import sqlite3
 import typing
 from collections.abc import Iterator
@@ -119,15 +124,77 @@ def search_row(row: dict) -> tuple:
     return tuple(normalize_arabic(row.get(name)) for name in SEARCH_FIELDS)
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
+def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
     """A connection to the archive file with our pragmas and SQL functions.
 
     :param path: the SQLite file (created if missing, never truncated)
+    :param busy_timeout_ms: how long a statement waits for another connection's lock
     """
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     register_functions(conn)
     return conn
+
+
+class ArchiveUnusable(Exception):
+    """The archive file cannot be used: its one-line message says why (``scrapy crawl`` exits 5)."""
+
+
+def check_archive(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
+    """Refuse an archive that is corrupt or whose schema is not ours (a missing one is left to be created).
+
+    Runs ``PRAGMA quick_check`` (it reads the whole file: about a second per few hundred MB), then
+    brings the schema up to date and compares every table's columns with the schema this code writes.
+
+    Example::
+
+        check_archive("output/rtarabic.db")  # ArchiveUnusable: output/rtarabic.db is corrupt: ...
+
+    :raises ArchiveUnusable: with one line naming the file and the fault
+    """
+    path = Path(path)
+    if not path.exists():
+        return
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise ArchiveUnusable(f"cannot read and write the archive {path}: permission denied")
+    try:
+        conn = connect(path, busy_timeout_ms)
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA quick_check")]
+        finally:
+            conn.close()
+        if result != ["ok"]:
+            more = f" (and {len(result) - 1} more)" if len(result) > 1 else ""
+            raise ArchiveUnusable(f"{path} is corrupt: PRAGMA quick_check reports {result[0]!r}{more}")
+        archive = Archive(path, busy_timeout_ms=busy_timeout_ms)
+    except sqlite3.DatabaseError as error:
+        raise ArchiveUnusable(f"{path} is not a usable rtarabic archive: {error}") from None
+    except OSError as error:
+        raise ArchiveUnusable(f"cannot open the archive {path}: {error.strerror or error}") from None
+    try:
+        problems = schema_differences(archive.db)
+    finally:
+        archive.close()
+    if problems:
+        raise ArchiveUnusable(f"{path} has a schema this version does not know: {'; '.join(problems)}")
+
+
+@functools.cache
+def _expected_columns() -> dict[str, frozenset[str]]:
+    reference = sqlite_utils.Database(memory=True)
+    register_functions(reference.conn)
+    upgrade(reference)
+    return {table.name: frozenset(table.columns_dict) for table in reference.tables}
+
+
+def schema_differences(db: sqlite_utils.Database) -> list[str]:
+    """What ``db`` lacks of the schema a new archive gets (``upgrade``): ``["articles lacks id, body"]``; empty when sound."""
+    problems = []
+    for name, expected in _expected_columns().items():
+        missing = expected - set(db.table(name).columns_dict) if db.table(name).exists() else expected
+        if missing:
+            problems.append(f"{name} lacks {', '.join(sorted(missing))}")
+    return problems
 
 
 class Archive:
@@ -140,21 +207,54 @@ class Archive:
         archive.search("محمد")
 
     :param path: the SQLite file; created with every table if missing
+    :param busy_timeout_ms: how long a write waits for another connection's write transaction
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS):
         self.path = Path(path)
         if self.path.parent:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(connect(self.path))
+        self.db = sqlite_utils.Database(connect(self.path, busy_timeout_ms))
         self.db.enable_wal()
         # WAL + NORMAL survives a killed process; only power loss may drop the
         # last commits, never corrupt the file.
         self.db.execute("PRAGMA synchronous = NORMAL")
-        upgrade(self.db, self.path)
+        try:
+            upgrade(self.db, self.path)
+        except BaseException:
+            self.db.close()
+            raise
 
     def close(self) -> None:
         self.db.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction that begins as a write (``BEGIN IMMEDIATE``).
+
+        sqlite-utils' ``atomic()`` begins deferred: its first read takes a snapshot, and when another
+        connection has written since, SQLite fails the upgrade to a write at once (``database is
+        locked``) without waiting the busy timeout. An immediate transaction waits for the write lock
+        first. Nested inside another transaction it is a savepoint.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+        try:
+            conn.commit()
+        except BaseException:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
 
     # --- reading -----------------------------------------------------------------
 
@@ -227,7 +327,7 @@ class Archive:
         if reason not in (EDIT, REEXTRACTION):
             raise ValueError(f"revision reason must be {EDIT!r} or {REEXTRACTION!r}, not {reason!r}")
         counts = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0, "withdrawn": 0, "reinstated": 0}
-        with self.db.atomic():
+        with self.writing():
             for item in items:
                 outcome, reinstated = self._upsert_one(article_row(item), reason=reason, run_id=run_id)
                 counts[outcome] += 1
@@ -316,7 +416,7 @@ class Archive:
         :param kind: ``"id"`` or ``"url"``
         :return: whether the alias was new
         """
-        with self.db.atomic():
+        with self.writing():
             return self._insert_alias(article_id, alias, kind)
 
     def _insert_alias(self, article_id: int, alias: str | int, kind: str) -> bool:
@@ -337,10 +437,22 @@ class Archive:
         :param arguments: what the run was asked to do (stored as JSON)
         :param started: ISO 8601 UTC start time (default: now)
         """
-        with self.db.atomic():
+        with self.writing():
             table = self.db.table("runs")
             table.insert({"started": started or utc_now(), "arguments": json.dumps(arguments or {}, ensure_ascii=False)})
-            return table.last_pk
+            run_id = table.last_pk
+            self._mark_unfinished_runs(run_id)
+            return run_id
+
+    def _mark_unfinished_runs(self, run_id: int) -> None:
+        # Runs hold the archive's lock, so a row left unfinished before this one is a run that died
+        # (SIGKILL, power loss): give it a reason and a status instead of NULLs forever.
+        self.db.execute(
+            "update runs set finish_reason = 'killed', exit_status = 3,"
+            " summary = 'The run ended without recording its end (killed, or the machine stopped); marked by run '"
+            " || ? where finished is null and finish_reason is null and id < ?",
+            [run_id, run_id],
+        )
 
     def finish_run(self, run_id: int, *, finish_reason: str | None = None, summary=None, **counts) -> None:
         """Close run ``run_id``: finish time, reason and counts.
@@ -360,7 +472,7 @@ class Archive:
             if counts.get(name) is not None:
                 counts[name] = json.dumps(counts[name], ensure_ascii=False)
         values = {"finished": utc_now(), "finish_reason": finish_reason, "summary": summary, **counts}
-        with self.db.atomic():
+        with self.writing():
             self.db.table("runs").update(run_id, {k: v for k, v in values.items() if v is not None})
 
 
@@ -442,8 +554,9 @@ def open_lookup(path: str | Path | None) -> ArchiveLookup | None:
     return ArchiveLookup(path)
 
 
-class ArchiveTooNew(ValueError):
-    """The archive was written by a newer release (its schema version is above ``SCHEMA_VERSION``)."""
+class ArchiveTooNew(ArchiveUnusable):
+    """The archive was written by a newer release (its schema version is above ``SCHEMA_VERSION``):
+    ``scrapy crawl`` refuses it like any archive it cannot use (exit status 5)."""
 
 
 def schema_version(db: sqlite_utils.Database | sqlite3.Connection) -> int:

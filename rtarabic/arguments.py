@@ -1,15 +1,30 @@
 """The spider's ``-a`` arguments, parsed and checked before anything is fetched.
 
 A bad argument raises ``BadArgument`` with a message that says what is wrong and
-what is expected; ``scrapy crawl`` then exits non-zero. The README's "Crawling"
-section documents every argument.
+what is expected; ``scrapy crawl`` refuses it in one line, with exit status 2,
+before the crawler exists. The README's "Crawling" section documents every argument.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rtarabic import urls as grammar
+
+#: The spider's arguments. Names starting with ``_`` are passed by schedulers (Scrapyd's ``_job``).
+ARGUMENT_NAMES = ("sections", "tags", "max_pages", "urls", "urls_file", "since", "until", "ids")
+
+#: Most ids one ``-a ids=FROM-TO`` run may request: at the polite default rate (about one request a
+#: second) 200,000 ids take two to three days; a wider backfill is split into chunks (README: "Backfills
+#: beside cron").
+MAX_ID_RANGE = 200_000
+
+#: The window ``since``/``until`` must fall in: RT Arabic started in 2007; the end is checked against today.
+EARLIEST_DATE = dt.date(2007, 1, 1)
+
+#: A tag slug as the site writes them in ``/tags/<slug>/``: Latin letters, digits, ``_`` and ``-``.
+TAG_SLUG = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 class BadArgument(ValueError):
@@ -69,8 +84,23 @@ def parse_max_pages(value: str | int | None) -> int | None:
     return pages
 
 
-def parse_date(value: str | None, name: str) -> dt.date | None:
-    """``YYYY-MM-DD`` -> a date.
+def parse_tags(value: str | None) -> list[str]:
+    """``Gaza,Corona_virus`` -> the tag slugs; anything but the site's slug alphabet is refused.
+
+    >>> parse_tags("Gaza, Corona_virus")
+    ['Gaza', 'Corona_virus']
+    """
+    tags = _split(value)
+    bad = [t for t in tags if not TAG_SLUG.fullmatch(t)]
+    if bad:
+        raise BadArgument(
+            f"-a tags= takes tag slugs as in /tags/<slug>/ (Latin letters, digits, _ and -), not {bad[0]!r}"
+        )
+    return tags
+
+
+def parse_date(value: str | None, name: str, today: dt.date | None = None) -> dt.date | None:
+    """``YYYY-MM-DD`` -> a date, between ``EARLIEST_DATE`` and tomorrow (UTC).
 
     >>> parse_date("2024-06-30", "since")
     datetime.date(2024, 6, 30)
@@ -78,9 +108,13 @@ def parse_date(value: str | None, name: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value.strip())
+        date = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise BadArgument(f"-a {name}= must be a date YYYY-MM-DD, not {value!r}") from None
+    latest = (today or dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=1)
+    if not EARLIEST_DATE <= date <= latest:
+        raise BadArgument(f"-a {name}={value} is outside the archive's window {EARLIEST_DATE} to {latest}")
+    return date
 
 
 def parse_ids(value: str | None) -> tuple[int, int] | None:
@@ -92,8 +126,14 @@ def parse_ids(value: str | None) -> tuple[int, int] | None:
     if not value:
         return None
     first, _, last = value.strip().partition("-")
-    if not (first.isdigit() and last.isdigit()) or int(first) < 1 or int(first) > int(last):
+    if not (first.isascii() and first.isdigit() and last.isascii() and last.isdigit()) \
+            or int(first) < 1 or int(first) > int(last):
         raise BadArgument(f"-a ids= must be a range FROM-TO of article ids with FROM <= TO, not {value!r}")
+    if int(last) - int(first) + 1 > MAX_ID_RANGE:
+        raise BadArgument(
+            f"-a ids={value} spans {int(last) - int(first) + 1:,} ids; at most {MAX_ID_RANGE:,} per run "
+            "(split the range into chunks)"
+        )
     return int(first), int(last)
 
 
@@ -143,14 +183,16 @@ def parse_arguments(
     until=None,
     ids=None,
     warc=None,
+    **unknown,
 ) -> CrawlArguments:
-    """Every spider argument checked and parsed, or BadArgument."""
+    """Every spider argument checked and parsed, or BadArgument (an unknown name too)."""
+    check_names(unknown)
     given = _split(urls) + (read_urls_file(urls_file) if urls_file else [])
     if urls_file and not given:
         raise BadArgument(f"-a urls_file={urls_file} holds no URL")
     arguments = CrawlArguments(
         sections=parse_sections(sections),
-        tags=_split(tags),
+        tags=parse_tags(tags),
         max_pages=parse_max_pages(max_pages),
         urls=check_article_urls(given, base_url),
         since=parse_date(since, "since"),
@@ -163,3 +205,13 @@ def parse_arguments(
     if arguments.since and arguments.until and arguments.since > arguments.until:
         raise BadArgument(f"-a since={arguments.since} is after -a until={arguments.until}")
     return arguments
+
+
+def check_names(names) -> None:
+    """:raises BadArgument: for a name that is not a spider argument (``_``-names of schedulers pass).
+
+    >>> check_names(["ids", "_job"])
+    """
+    unknown = sorted(n for n in names if n not in ARGUMENT_NAMES and not n.startswith("_"))
+    if unknown:
+        raise BadArgument(f"unknown argument -a {unknown[0]}=; known: {', '.join(ARGUMENT_NAMES)}")

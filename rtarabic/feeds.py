@@ -13,26 +13,39 @@
 
 Overwriting (``-O`` or ``overwrite: True``) an archive is refused with a
 ``ValueError``: the archive only grows, every write is an upsert by id.
+
+A write that fails (a full disk, another connection's write transaction held
+past ``RTARABIC_DB_BUSY_TIMEOUT``) never raises into Scrapy's feed exporter,
+which would keep the item from the feeds after this one: the sink stops
+writing, counts what it could not store (``rtarabic/archive/unstored``),
+records the error (``rtarabic/archive/error``) and the storage closes the spider
+(finish reason ``archive_failed``), so nothing more is fetched. The run's
+verdict and its ``runs`` row are written by ``RunHealthMonitor`` through
+:meth:`SQLiteFeedStorage.finish_run`, after every feed has closed.
+
 Settings (defaults in ``rtarabic/settings.py``): ``RTARABIC_DB``,
-``RTARABIC_JSONL``, ``RTARABIC_DB_BATCH_SIZE``, ``RTARABIC_DB_BATCH_SECONDS``.
+``RTARABIC_JSONL``, ``RTARABIC_DB_BATCH_SIZE``, ``RTARABIC_DB_BATCH_SECONDS``,
+``RTARABIC_DB_BUSY_TIMEOUT``.
 """
 
 import io
 import json
 import logging
+import sqlite3
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 from scrapy.exporters import BaseItemExporter
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 from w3lib.url import file_uri_to_path
 
 from rtarabic import health
-from rtarabic.archive import EDIT, REEXTRACTION, Archive, check_version
+from rtarabic.archive import BUSY_TIMEOUT_MS, EDIT, REEXTRACTION, Archive
 from rtarabic.items import EXPORT_FIELDS
-from rtarabic.signals import article_alias, article_withdrawn
+from rtarabic.signals import archive_stored, article_alias, article_withdrawn
 
 logger = logging.getLogger(__name__)
 
@@ -75,16 +88,20 @@ class ArchiveSink(io.RawIOBase):
 
     Items and aliases wait in memory until ``batch_size`` items are pending or
     the oldest has waited ``batch_seconds``; each batch is one transaction.
+    After a failed write (``error`` set) nothing more is written: items are
+    counted in ``unstored`` and ``on_error`` has been called once.
 
-    :param archive: the open archive
+    :param archive: the open archive (None: it could not be opened; call ``fail`` at once)
     :param batch_size: most items per transaction
     :param batch_seconds: longest time an item waits before it is written
     :param stats: a Scrapy stats collector, or ``None``
+    :param on_error: called with the one-line error when a write fails
     :param reason: how changed articles came about (``"edit"``, or ``"re-extraction"`` from WARC files)
+    :param run_id: the run whose withdrawals and events the batches record
     """
 
-    def __init__(self, archive: Archive, *, batch_size: int, batch_seconds: float, stats=None,
-                 reason: str = EDIT, run_id: int | None = None):
+    def __init__(self, archive: Archive | None, *, batch_size: int, batch_seconds: float, stats=None,
+                 on_error=None, reason: str = EDIT, run_id: int | None = None):
         super().__init__()
         self.archive = archive
         self.reason = reason
@@ -92,6 +109,9 @@ class ArchiveSink(io.RawIOBase):
         self.batch_size = max(1, batch_size)
         self.batch_seconds = batch_seconds
         self.stats = stats
+        self.on_error = on_error
+        self.error: str | None = None
+        self.unstored = 0
         self.totals = {"new": 0, "updated": 0, "unchanged": 0, "aliases": 0, "withdrawn": 0, "reinstated": 0}
         self._items: list = []
         self._aliases: list[tuple] = []
@@ -99,6 +119,9 @@ class ArchiveSink(io.RawIOBase):
         self._oldest: float | None = None
 
     def add_item(self, item) -> None:
+        if self.error is not None:
+            self._count_unstored(1)
+            return
         self._items.append(item)
         self._note_pending()
         if len(self._items) >= self.batch_size:
@@ -107,10 +130,14 @@ class ArchiveSink(io.RawIOBase):
             self.flush_if_due()
 
     def add_alias(self, article_id: int, alias: str, kind: str) -> None:
+        if self.error is not None:
+            return
         self._aliases.append((article_id, alias, kind))
         self._note_pending()
 
     def add_withdrawal(self, article_id: int, status: int, seen_at: str) -> None:
+        if self.error is not None:
+            return
         self._withdrawals.append((article_id, status, seen_at))
         self._note_pending()
 
@@ -124,21 +151,44 @@ class ArchiveSink(io.RawIOBase):
 
     def flush(self, *, listings=None, run_id: int | None = None) -> None:
         """Write every pending item and alias, and ``listings`` coverage of run ``run_id``, in one transaction."""
-        if self.closed or not (self._items or self._aliases or self._withdrawals or listings):
+        if self.closed or self.error is not None or not (self._items or self._aliases or self._withdrawals
+                                                         or listings):
             return
-        counts = self.archive.upsert_articles(self._items, aliases=self._aliases, listings=listings,
-                                              run_id=run_id or self.run_id, withdrawals=self._withdrawals,
-                                              reason=self.reason)
+        try:
+            counts = self.archive.upsert_articles(
+                self._items, aliases=self._aliases, listings=listings, run_id=run_id or self.run_id,
+                withdrawals=self._withdrawals, reason=self.reason,
+            )
+        except sqlite3.Error as error:
+            self.fail(f"writing {len(self._items)} articles to {self.archive.path} failed: {error}")
+            return
         self._items, self._aliases, self._withdrawals, self._oldest = [], [], [], None
         for key, value in counts.items():
             self.totals[key] += value
             if self.stats is not None and value:
                 self.stats.inc_value(f"rtarabic/archive/{key}", value)
 
+    def fail(self, message: str) -> None:
+        """Stop writing: the pending items count as unstored, ``on_error`` learns why (once)."""
+        first = self.error is None
+        self.error = self.error or message
+        if self.stats is not None:
+            self.stats.set_value(health.ARCHIVE_ERROR, self.error)
+        self._count_unstored(len(self._items))
+        self._items, self._aliases, self._withdrawals, self._oldest = [], [], [], None
+        if first and self.on_error is not None:
+            self.on_error(self.error)
+
+    def _count_unstored(self, n: int) -> None:
+        self.unstored += n
+        if self.stats is not None and n:
+            self.stats.inc_value(health.ARCHIVE_UNSTORED, n)
+
     def close(self) -> None:
         if not self.closed:
             self.flush()
-            self.archive.close()
+            if self.archive is not None:
+                self.archive.close()
         super().close()
 
 
@@ -170,11 +220,12 @@ class SQLiteFeedStorage:
     """
 
     def __init__(self, uri: str, *, feed_options: dict | None = None, batch_size: int = 100,
-                 batch_seconds: float = 5.0, crawler=None):
+                 batch_seconds: float = 5.0, busy_timeout_ms: int = BUSY_TIMEOUT_MS, crawler=None):
         self.path = uri_to_path(uri)
         refuse_overwrite(uri, feed_options)
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
+        self.busy_timeout_ms = busy_timeout_ms
         self.crawler = crawler
         self.sink: ArchiveSink | None = None
         self.run_id: int | None = None
@@ -189,6 +240,7 @@ class SQLiteFeedStorage:
             feed_options=feed_options,
             batch_size=crawler.settings.getint("RTARABIC_DB_BATCH_SIZE", 100),
             batch_seconds=crawler.settings.getfloat("RTARABIC_DB_BATCH_SECONDS", 5.0),
+            busy_timeout_ms=int(crawler.settings.getfloat("RTARABIC_DB_BUSY_TIMEOUT", 30.0) * 1000),
             crawler=crawler,
         )
         # Connected now, not in open(): Scrapy opens a storage at the first
@@ -199,13 +251,23 @@ class SQLiteFeedStorage:
         return storage
 
     def open(self, spider) -> ArchiveSink:
-        archive = Archive(self.path)
         stats = self.crawler.stats if self.crawler else None
-        self.run_id = archive.start_run(run_arguments(spider, self.crawler), started=_start_time(stats))
         # A run reading WARC files (-a warc=) re-extracts stored pages: what changes is our reading, not the site.
         reason = REEXTRACTION if getattr(getattr(spider, "args", None), "warc", None) else EDIT
-        self.sink = ArchiveSink(archive, batch_size=self.batch_size, batch_seconds=self.batch_seconds, stats=stats,
-                                reason=reason, run_id=self.run_id)
+        sizes = {"batch_size": self.batch_size, "batch_seconds": self.batch_seconds, "stats": stats,
+                 "on_error": self._archive_failed, "reason": reason}
+        archive = None
+        try:
+            archive = Archive(self.path, busy_timeout_ms=self.busy_timeout_ms)
+            self.run_id = archive.start_run(run_arguments(spider, self.crawler), started=_start_time(stats))
+        except sqlite3.Error as error:
+            if archive is not None:
+                archive.close()
+            # Never raise into the feed exporter: the item would not reach the other feeds.
+            self.sink = ArchiveSink(None, **sizes)
+            self.sink.fail(f"opening {self.path} failed: {error}")
+            return self.sink
+        self.sink = ArchiveSink(archive, run_id=self.run_id, **sizes)
         for alias in self._early_aliases:
             self.sink.add_alias(*alias)
         for withdrawal in self._early_withdrawals:
@@ -227,24 +289,43 @@ class SQLiteFeedStorage:
         else:
             self.sink.add_withdrawal(article_id, status, seen_at)
 
+    def _archive_failed(self, message: str) -> None:
+        logger.error("Archive write failed; stopping the run: %(message)s", {"message": message})
+        engine = self.crawler.engine if self.crawler else None
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason=health.ARCHIVE_FAILED_REASON))
+
     def store(self, file: ArchiveSink) -> None:
-        # The sink's connection belongs to the reactor thread, so the last
-        # (small) batch is written here rather than in a worker thread.
+        """Write the last batch; the ``runs`` row waits for the verdict (``finish_run``).
+
+        The sink's connection belongs to the reactor thread, so the last (small) batch is
+        written here rather than in a worker thread.
+        """
         if self._timer and self._timer.running:
             self._timer.stop()
         if self.crawler:
             self.crawler.signals.disconnect(self._alias_found, signal=article_alias)
             self.crawler.signals.disconnect(self._withdrawal_found, signal=article_withdrawn)
         file.flush(listings=self.completed_walks(), run_id=self.run_id)
-        if self.crawler:
-            stats = self.crawler.stats.get_stats()
-            row = health.run_row(stats, self.crawler.settings, file.totals)
-            row.update(warc_files=stats.get("rtarabic/warc/files") or [], not_stored=health.not_stored(stats))
-        else:
-            row = {key: file.totals[key] for key in ("new", "updated", "unchanged")}
-        file.archive.finish_run(self.run_id, **row)
-        file.close()
         logger.info("Archive run %(run)s: %(totals)s", {"run": self.run_id, "totals": file.totals})
+        if self.crawler:
+            self.crawler.signals.send_catch_log(archive_stored, storage=self)
+        else:
+            self.finish_run({key: file.totals[key] for key in ("new", "updated", "unchanged")})
+
+    def finish_run(self, row: dict) -> None:
+        """Close this run's ``runs`` row with ``row`` (``health.run_row``) and the archive.
+
+        :raises sqlite3.Error: when the row cannot be written (the archive is closed all the same)
+        """
+        sink = self.sink
+        if sink is None or sink.closed:
+            return
+        try:
+            if sink.archive is not None and self.run_id is not None:
+                sink.archive.finish_run(self.run_id, **row)
+        finally:
+            sink.close()
 
 
     def completed_walks(self) -> dict[str, int]:
@@ -329,15 +410,13 @@ def refuse_overwrite(uri: str, feed_options: dict | None) -> None:
 
 
 def check_feeds(feeds: dict) -> None:
-    """Refuse, before a crawl starts, the archive feeds it could not store (an overwrite, a remote archive,
-    an archive written by a newer release).
+    """Refuse, before a crawl starts, the archive feeds it could not store (an overwrite, a remote archive).
 
     :raises ValueError: with the reason
     """
     for uri, options in route_sqlite_feeds(feeds).items():
         if urlparse(uri).scheme == SCHEME:
             refuse_overwrite(uri, options)
-            check_version(uri_to_path(uri))
 
 
 class ArchiveFeeds:

@@ -3,10 +3,10 @@
 ``evaluate(stats, thresholds)`` lists what went wrong, ``summary(stats, problems)``
 writes the one-paragraph account of a run, and ``finalize(stats, settings)``
 does both and records the result in the stats (``rtarabic/health/problems``,
-``rtarabic/health/exit_status``, ``rtarabic/health/summary``). The monitor
-extension (``rtarabic/monitors.py``), the SQLite feed storage (for the ``runs``
-row) and the crawl command (for the exit status) all call ``finalize``; it is
-idempotent, so whoever calls it last sees the most complete stats.
+``rtarabic/health/exit_status``, ``rtarabic/health/summary``). One component
+calls it, once: the ``RunHealthMonitor`` extension (``rtarabic/monitors.py``),
+after every feed has closed; it writes the ``runs`` row with ``run_row`` and the
+crawl command exits with the recorded status.
 
 Thresholds are settings documented in ``rtarabic/settings.py``; README: "Running
 from cron".
@@ -18,12 +18,31 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+#: Exit statuses of ``scrapy crawl`` (README: "Exit statuses"); the one place they are defined.
 EXIT_HEALTHY = 0
+EXIT_ERROR = 1  # Scrapy's own failures
+EXIT_USAGE = 2  # a bad command line, -a argument or -s setting; -O on the archive
 EXIT_UNHEALTHY = 3
+EXIT_LOCKED = 4  # another run holds the archive's lock
+EXIT_ARCHIVE = 5  # the archive (or its lock file) cannot be used: corrupt, unknown schema, write failed
+EXIT_UNREACHABLE = 6  # no start page could be fetched: DNS or connection errors
 
 PROBLEMS = "rtarabic/health/problems"
 EXIT_STATUS = "rtarabic/health/exit_status"
 SUMMARY = "rtarabic/health/summary"
+
+#: Set by the SQLite feed storage when a write fails: the error, and the scraped items it did not store.
+ARCHIVE_ERROR = "rtarabic/archive/error"
+ARCHIVE_UNSTORED = "rtarabic/archive/unstored"
+#: Start pages requested, and those answered (any HTTP response below 400), by ``rtarabic/reachability.py``.
+START_REQUESTS = "rtarabic/start/requests"
+START_ANSWERED = "rtarabic/start/answered"
+#: Set when the run was stopped because the site could not be reached: what failed.
+UNREACHABLE = "rtarabic/unreachable"
+
+#: Finish reasons of runs our components stop; their own problem says more than the reason.
+ARCHIVE_FAILED_REASON = "archive_failed"
+UNREACHABLE_REASON = "site_unreachable"
 
 
 @dataclass(frozen=True)
@@ -95,6 +114,11 @@ def counts(stats: Mapping[str, Any]) -> dict[str, Any]:
         "invalid_by": {k: v for k, v in _by_suffix(stats, "rtarabic/invalid/").items() if isinstance(v, int)},
         "invalid_articles": list(stats.get("rtarabic/invalid/articles") or []),
         "generic": stats.get("rtarabic/extract/generic", 0),
+        "archive_error": stats.get(ARCHIVE_ERROR),
+        "unstored": stats.get(ARCHIVE_UNSTORED, 0),
+        "start_requests": stats.get(START_REQUESTS, 0),
+        "start_answered": stats.get(START_ANSWERED, 0),
+        "unreachable": stats.get(UNREACHABLE),
         "not_stored": not_stored(stats),
     }
 
@@ -140,7 +164,7 @@ def evaluate(stats: Mapping[str, Any], thresholds: Thresholds = Thresholds()) ->
     """
     c = counts(stats)
     problems = []
-    if c["reason"] != "finished":
+    if c["reason"] not in ("finished", ARCHIVE_FAILED_REASON, UNREACHABLE_REASON):
         problems.append(f"finish reason: the run ended with {c['reason']!r}, not 'finished'")
     if c["ids_new"] > 0 and c["stored"] == 0:
         problems.append(
@@ -169,10 +193,28 @@ def evaluate(stats: Mapping[str, Any], thresholds: Thresholds = Thresholds()) ->
         )
     if c["feed_failures"]:
         problems.append(f"storage: feeds failed to store ({_detail(c['feed_failures'])})")
+    if c["archive_error"]:
+        problems.append(
+            f"archive: {c['archive_error']}; the run was stopped and {c['unstored']} scraped articles were "
+            "not stored (the JSON Lines feed, if any, holds them)"
+        )
+    if c["unreachable"]:
+        problems.append(f"unreachable: {c['unreachable']}")
+    elif c["start_requests"] and not c["start_answered"]:
+        problems.append(f"unreachable: none of the {c['start_requests']} start pages answered")
     return problems
 
 
-def exit_status(problems: list[str]) -> int:
+def exit_status(problems: list[str], stats: Mapping[str, Any] | None = None) -> int:
+    """The exit status for ``problems``: the archive's and reachability's own statuses first.
+
+    >>> exit_status(["blocked: 2 ..."])
+    3
+    """
+    if stats is not None and stats.get(ARCHIVE_ERROR):
+        return EXIT_ARCHIVE
+    if any(p.startswith("unreachable:") for p in problems):
+        return EXIT_UNREACHABLE
     return EXIT_UNHEALTHY if problems else EXIT_HEALTHY
 
 
@@ -224,7 +266,7 @@ def finalize(stats: MutableMapping[str, Any], settings) -> tuple[int, str]:
     problems = evaluate(stats, Thresholds.from_settings(settings))
     text = summary(stats, problems)
     stats[PROBLEMS] = problems
-    stats[EXIT_STATUS] = exit_status(problems)
+    stats[EXIT_STATUS] = exit_status(problems, stats)
     stats[SUMMARY] = text
     return stats[EXIT_STATUS], text
 
@@ -234,8 +276,8 @@ def run_row(
 ) -> dict[str, Any]:
     """The keyword arguments of ``Archive.finish_run`` for this run, verdict included.
 
-    The SQLite feed storage calls it after it has stored the items and set the
-    ``rtarabic/archive/*`` stats, so the row and the log say the same thing.
+    The run's verdict: ``RunHealthMonitor`` calls it once, after every feed has
+    closed, so the row, the log and the exit status say the same thing.
 
     >>> archive.finish_run(run_id, **run_row(crawler.stats.get_stats(), crawler.settings, sink.totals))  # doctest: +SKIP
 
@@ -258,4 +300,7 @@ def run_row(
         "requests": c["requests"],
         "exit_status": status,
         "summary": text,
+        # The run's WARC files (rtarabic.capture) and its article pages not stored, by reason.
+        "warc_files": stats.get("rtarabic/warc/files") or [],
+        "not_stored": c["not_stored"],
     }

@@ -71,8 +71,10 @@ REMOTE_CONTROL_ENABLED = False
 # without touching it. Only for throwaway archives: set False and runs may interleave.
 RTARABIC_LOCK_ENABLED = True
 
-# Judge each run at its end (rtarabic/health.py): log a summary, store it in the
-# runs row, and make `scrapy crawl` exit 3 when the run is unhealthy.
+# Each run is judged at its end (rtarabic/health.py): a summary in the log and the
+# runs row, and `scrapy crawl` exits 3 when the run is unhealthy. False keeps the
+# verdict in the log and the runs row but exits 0 for a merely unhealthy run (not
+# for a failed archive, 5, or an unreachable site, 6).
 RTARABIC_HEALTH_ENABLED = True
 
 # Layout drift: a run is unhealthy when more than this share of the article pages
@@ -156,7 +158,12 @@ DOWNLOADER_MIDDLEWARES = {
     # Their responses are seen before RetryMiddleware (550) retries them.
     "rtarabic.middlewares.BackoffMiddleware": 555,
     "rtarabic.middlewares.InterstitialMiddleware": 560,
+    # Sees connection failures before RetryMiddleware (550) and answers after redirects (600).
+    "rtarabic.reachability.Reachability": 590,
 }
+
+# Marks the start requests, so that a run none of whose start pages answered is never healthy.
+SPIDER_MIDDLEWARES = {"rtarabic.reachability.StartPages": 50}
 
 # --- The SQLite archive (rtarabic/archive.py, rtarabic/feeds.py) -----------------
 
@@ -179,6 +186,15 @@ ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0, "rtarabic.useragent.ContactUserAgent
 # memory before its batch is written (so Datasette sees a slow crawl's articles).
 RTARABIC_DB_BATCH_SIZE = 100
 RTARABIC_DB_BATCH_SECONDS = 5.0
+
+# Seconds a write to the archive waits for another connection's write transaction
+# (a Datasette with writes, a sqlite3 shell) before the run stops with exit status 5.
+RTARABIC_DB_BUSY_TIMEOUT = 30.0
+
+# Fail fast when the site cannot be reached: stop the run (exit status 6) after this
+# many DNS or connection failures while no response at all has come from the site.
+# 3 is robots.txt and its first retries, a few seconds when nothing answers.
+RTARABIC_UNREACHABLE_AFTER = 3
 
 # --- Raw pages in WARC, re-extraction, withdrawn articles (rtarabic/capture.py, replay.py, withdrawals.py) --
 

@@ -415,8 +415,9 @@ def test_a_failed_upgrade_changes_nothing(tmp_path, monkeypatch):
 def test_an_archive_newer_than_the_code_is_refused_untouched(tmp_path):
     path = tmp_path / "new.db"
     Archive(path).close()
-    with sqlite3.connect(path) as conn:
-        conn.execute(f"pragma user_version = {SCHEMA_VERSION + 1}")
+    conn = sqlite3.connect(path)
+    conn.execute(f"pragma user_version = {SCHEMA_VERSION + 1}")
+    conn.close()  # the last connection out checkpoints the WAL: the file itself is what is compared
     snapshot = path.read_bytes()
     message = f"archive {path} has schema version 4, newer than this release's 3"
     with pytest.raises(ArchiveTooNew, match=message):

@@ -125,12 +125,11 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, datasette_url):
-    """A page that may only talk to the local Datasette; ``page.offsite`` lists what it tried elsewhere."""
-    page = browser.new_page(viewport={"width": 1280, "height": 600}, locale="ar")
+def local_page(browser, url: str, width: int, height: int):
+    """A page that may only talk to the server at ``url``; ``page.offsite`` lists what it tried elsewhere."""
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="ar")
     page.offsite = []
-    local = urlsplit(datasette_url).netloc
+    local = urlsplit(url).netloc
 
     def only_local(route):
         if urlsplit(route.request.url).netloc == local:
@@ -140,6 +139,13 @@ def page(browser, datasette_url):
             route.abort()
 
     page.route("**/*", only_local)
+    return page
+
+
+@pytest.fixture
+def page(browser, datasette_url):
+    """A page on the crawled archive's Datasette (see ``local_page``)."""
+    page = local_page(browser, datasette_url, 1280, 600)
     yield page
     page.close()
 
@@ -262,19 +268,8 @@ def edited_url(edited, tmp_path_factory):
 
 @pytest.fixture
 def reader(browser, edited_url):
-    """A page on the edited archive's Datasette; ``reader.offsite`` lists requests it blocked elsewhere."""
-    page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="ar")
-    page.offsite = []
-    local = urlsplit(edited_url).netloc
-
-    def only_local(route):
-        if urlsplit(route.request.url).netloc == local:
-            route.continue_()
-        else:
-            page.offsite.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_local)
+    """A page on the edited archive's Datasette (see ``local_page``)."""
+    page = local_page(browser, edited_url, 1100, 900)
     yield page
     page.close()
 

@@ -328,3 +328,35 @@ def test_replica_republished_article_is_one_row_and_one_alias(small_replica, tmp
     assert rows(db, f"select id from articles where content_hash = '{content_hash}'") == [(original,)]
     assert copy not in archive_rows(db)
     assert rows(db, "select alias, kind, article_id from aliases") == [(str(copy), "id", original)]
+
+
+def test_sink_write_error_stops_writing_without_raising(tmp_path):
+    # Issue 14: the SQLite export raised inside Scrapy's feed exporter, so the JSON Lines feed after it
+    # lost the same items. The sink now records the error once, counts what it could not store and
+    # raises nothing.
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from rtarabic.archive import Archive
+    from rtarabic.feeds import ArchiveSink
+
+    db = tmp_path / "archive.db"
+    stats = MemoryStatsCollector(get_crawler())
+    errors = []
+    sink = ArchiveSink(Archive(db, busy_timeout_ms=100), batch_size=2, batch_seconds=60, stats=stats,
+                       on_error=errors.append)
+    sink.add_item(make_item(1))
+    sink.add_item(make_item(2))  # a batch: committed
+    other = sqlite3.connect(db)
+    other.execute("BEGIN IMMEDIATE")
+    for i in range(3, 8):
+        sink.add_item(make_item(i))
+    other.rollback()
+    other.close()
+    sink.add_item(make_item(8))
+    sink.close()
+    assert len(errors) == 1 and errors[0].startswith(f"writing 2 articles to {db} failed: database is locked")
+    assert sink.totals["new"] == 2 and sink.unstored == 6
+    assert stats.get_value("rtarabic/archive/error") == errors[0]
+    assert stats.get_value("rtarabic/archive/unstored") == 6
+    assert stored(db) == 2

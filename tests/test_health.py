@@ -193,3 +193,30 @@ def test_run_row_fits_archive_finish_run(tmp_path):
     }
     assert row["summary"] == stats[health.SUMMARY]
     assert "Unhealthy: blocked" in row["summary"]
+
+
+@pytest.mark.parametrize(
+    "changes,causes,status",
+    [
+        # Issue 14: an archive write failed; the run was stopped (finish reason archive_failed).
+        ({"finish_reason": "archive_failed", "rtarabic__archive__error": "writing 20 articles to a.db failed: "
+          "database or disk is full", "rtarabic__archive__unstored": 80}, ["archive"], 5),
+        # Issue 13: stopped because nothing answered; and a run whose start pages all failed.
+        ({"finish_reason": "site_unreachable", "rtarabic__unreachable": "site unreachable: 3 DNS ..."},
+         ["unreachable"], 6),
+        ({"rtarabic__start__requests": 15, "rtarabic__start__answered": 0}, ["unreachable"], 6),
+        ({"rtarabic__start__requests": 15, "rtarabic__start__answered": 1}, [], 0),
+    ],
+)
+def test_archive_failure_and_unreachable_site_have_their_own_status(changes, causes, status):
+    stats = with_(**changes)
+    assert health.finalize(stats, Settings())[0] == status
+    assert [p.split(":")[0] for p in stats[health.PROBLEMS]] == causes
+
+
+def test_archive_problem_says_what_was_lost():
+    stats = with_(rtarabic__archive__error="writing 20 articles to a.db failed: disk I/O error",
+                  rtarabic__archive__unstored=80)
+    (problem,) = health.evaluate(stats)
+    assert problem == ("archive: writing 20 articles to a.db failed: disk I/O error; the run was stopped and 80 "
+                       "scraped articles were not stored (the JSON Lines feed, if any, holds them)")

@@ -108,8 +108,11 @@ def test_a_run_cut_short_is_unhealthy(replica, tmp_path):
     assert problems(result) == ["finish reason: the run ended with 'closespider_itemcount', not 'finished'"]
 
 
-def test_health_off_exits_0_whatever_happened(replica, tmp_path):
+def test_health_off_exits_0_for_an_unhealthy_run(replica, tmp_path):
+    # The verdict is still computed and stored (the runs row needs it); only the exit status is 0.
     replica.control("block?on=1")
     result = crawl(replica.base_url, tmp_path / "archive.db", "off", RTARABIC_HEALTH_ENABLED=False)
     assert result.returncode == 0
-    assert "Disabled rtarabic.monitors.RunHealthMonitor: RTARABIC_HEALTH_ENABLED is False" in result.log
+    assert "RTARABIC_HEALTH_ENABLED is False: exiting 0 for this unhealthy run" in result.log
+    (row,) = runs(tmp_path / "archive.db")
+    assert row["exit_status"] == 3 and "blocked: 60 responses" in row["summary"]

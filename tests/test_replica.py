@@ -772,3 +772,10 @@ def test_503_bursts_hit_whatever_comes_next(make_replica):
     runs = "".join("x" if s == 503 else "." for s in statuses)
     assert "xxxx" in runs and "." in runs
     assert replica.stats()["injected"]["503burst"] >= 1
+
+
+@pytest.mark.parametrize("template", ["current", "mix"])
+def test_published_articles_follow_the_template_mode(template):
+    site = Site(articles=40, seed=5, now="2026-12-01T09:00:00+00:00", template=template)
+    layouts = {site.entries[i].layout for i in site.publish(12)}
+    assert layouts == {"current"} if template == "current" else layouts <= set(LAYOUTS)

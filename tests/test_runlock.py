@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from scrapy.settings import Settings
@@ -78,15 +79,54 @@ def test_stale_lock_of_killed_run_is_taken_over(holder, caplog):
         runlock.unhold(db)
 
 
-def test_hold_is_reentrant_within_a_process(tmp_path):
+def test_the_lock_is_taken_once_per_run(tmp_path):
+    # Issue 12: the command and the extension used to take it twice; now a second take is a bug.
     db = str(tmp_path / "archive.db")
     runlock.hold(db)
-    runlock.hold(db)
-    runlock.unhold(db)
+    assert runlock.holds(db)
+    with pytest.raises(RuntimeError):
+        runlock.hold(db)
     with pytest.raises(BlockingIOError):
         _try_lock_elsewhere(db)
     runlock.unhold(db)
+    assert not runlock.holds(db)
     _try_lock_elsewhere(db)
+
+
+def test_a_symlink_to_the_archive_names_the_same_lock(holder, tmp_path):
+    # Issue 14: <db>.lock was per name, so a crawl through a symlink wrote the file beside another.
+    db, proc = holder
+    link = tmp_path / "link.db"
+    link.symlink_to(db)
+    assert runlock.lock_path(link) == runlock.lock_path(db)
+    with pytest.raises(runlock.LockHeld) as info:
+        runlock.hold_all([str(link)])
+    assert info.value.holder.pid == proc.pid
+    # Two names of one file are one archive to lock and check.
+    assert len(runlock.archive_paths(Settings({"RTARABIC_DB": str(link), "FEEDS": {f"sqlite://{db}": {}}}))) == 1
+
+
+def test_a_malformed_lock_file_is_taken_over_with_a_message(tmp_path, caplog):
+    # Issue 14: a lock file holding garbage (a partial write, another program) is named, not silently reused.
+    db = tmp_path / "archive.db"
+    Path(runlock.lock_path(db)).write_bytes(b"\x00garbage{not json")
+    with caplog.at_level(logging.WARNING, logger="rtarabic.runlock"):
+        runlock.hold(db)
+    try:
+        (message,) = [r.getMessage() for r in caplog.records]
+        assert message.startswith(f"lock file {runlock.lock_path(db)} held 17 bytes that are not a lock record")
+        assert json.loads(Path(runlock.lock_path(db)).read_text())["pid"] == os.getpid()
+    finally:
+        runlock.unhold(db)
+
+
+def test_a_lock_path_that_is_a_directory_is_refused_in_one_line(tmp_path):
+    db = tmp_path / "archive.db"
+    Path(runlock.lock_path(db)).mkdir()
+    with pytest.raises(runlock.LockUnusable) as info:
+        runlock.hold_all([str(db)])
+    assert str(info.value) == f"cannot use the lock file {runlock.lock_path(db)}: Is a directory"
+    assert not runlock.holds(db)
 
 
 def _try_lock_elsewhere(db):
@@ -122,6 +162,8 @@ def test_hold_all_takes_none_when_one_is_held(holder, tmp_path):
             },
             ["output/rtarabic.db"],
         ),
+        # A plain path in the sqlite format is routed to the archive storage, so it is locked too.
+        ({"RTARABIC_DB": "", "FEEDS": {"output/other.db": {"format": "sqlite"}}}, [os.path.abspath("output/other.db")]),
         (
             {
                 "RTARABIC_DB": "output/rtarabic.db",

@@ -100,6 +100,8 @@ class RtarabicSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.raw_arguments = dict(sections=sections, tags=tags, max_pages=max_pages, urls=urls,
                                   urls_file=urls_file, since=since, until=until, ids=ids, warc=warc)
+        # Anything else given with -a is refused by parse_arguments (Scrapyd's _job excepted).
+        self.other_arguments = dict(kwargs)
         self.requested: set[int] = set()
         self.extracted: set[int] = set()
         self.tags_seen: set[str] = set()
@@ -121,7 +123,7 @@ class RtarabicSpider(scrapy.Spider):
     def configure(self, settings) -> None:
         """Reads settings and checks arguments (BadArgument stops the crawl before any request)."""
         self.base_url = settings.get("RTARABIC_BASE_URL").rstrip("/")
-        self.args = parse_arguments(self.base_url, **self.raw_arguments)
+        self.args = parse_arguments(self.base_url, **self.raw_arguments, **self.other_arguments)
         host = grammar.urlsplit(self.base_url).hostname
         self.allowed_domains = [host] + ([grammar.SHORTLINK_HOST] if host == grammar.LIVE_HOST else [])
         default_pages = settings.getint("RTARABIC_MAX_PAGES")
@@ -185,6 +187,10 @@ class RtarabicSpider(scrapy.Spider):
 
     async def start(self):
         for request in self.start_requests_for_mode():
+            # An id range is generated in step with the scheduler (Scrapy's lazy start pattern):
+            # the engine would otherwise drain this generator first, the whole range into memory.
+            if request.meta.get("id_range") and self.crawler.engine.needs_backout():
+                await self.crawler.signals.wait_for(scrapy.signals.scheduler_empty)
             yield request
 
     def start_requests_for_mode(self):
@@ -240,7 +246,11 @@ class RtarabicSpider(scrapy.Spider):
                                  dont_filter=True)
 
     def id_requests(self, first: int, last: int):
-        """``/news/<id>`` for every id of the range, newest first; the site redirects each to its article."""
+        """``/news/<id>`` for every id of the range, newest first; the site redirects each to its article.
+
+        Lazy: ``start`` takes one request at a time, when the scheduler has room (the range is at most
+        ``arguments.MAX_ID_RANGE`` ids).
+        """
         self.crawler.stats.inc_value("rtarabic/progress/total", last - first + 1)  # rtarabic/progress.py
         for id_ in range(last, first - 1, -1):
             if id_ in self.requested:
@@ -248,8 +258,8 @@ class RtarabicSpider(scrapy.Spider):
             self.requested.add(id_)
             self.crawler.stats.inc_value("rtarabic/requests/article")
             yield scrapy.Request(grammar.news_id_url(id_, self.base_url), callback=self.parse_article,
-                                 errback=self.article_failed, meta={"article_id": id_, "hops": 0},
-                                 dont_filter=True)
+                                 errback=self.article_failed,
+                                 meta={"article_id": id_, "hops": 0, "id_range": True}, dont_filter=True)
 
     # --- request builders -------------------------------------------------------------
 

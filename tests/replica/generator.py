@@ -865,7 +865,7 @@ class Site:
                 when = self._clock()
                 rng = Random(f"{self.seed}:publish:{self._mutations}")
                 section = rng.choices(*zip(*SECTION_WEIGHTS.items(), strict=True))[0]
-                entry = self._new_entry(rng, self._next_id(rng), when, section, rng.choice(("meta", "main_article")))
+                entry = self._new_entry(rng, self._next_id(rng), when, section)
                 self._add(entry)
                 new.append(entry.id)
             return new
