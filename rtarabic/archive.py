@@ -613,6 +613,13 @@ def upgrade(db: sqlite_utils.Database, path: str | Path = "the archive") -> int:
         for migration in MIGRATIONS[version:]:
             migration(db)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.OperationalError as error:
+        conn.execute("ROLLBACK")
+        # A file whose tables are not ours (a step reads a column it lacks): say what it lacks.
+        problems = schema_differences(db) if str(error).startswith(("no such column", "no such table")) else []
+        if problems:
+            raise ArchiveUnusable(f"{path} has a schema this version does not know: {'; '.join(problems)}") from None
+        raise
     except BaseException:
         conn.execute("ROLLBACK")
         raise

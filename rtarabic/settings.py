@@ -221,4 +221,4 @@ DOWNLOADER_MIDDLEWARES.update({
     "rtarabic.withdrawals.WithdrawalMiddleware": 630,
 })
 
-SPIDER_MIDDLEWARES = {"rtarabic.capture.WarcRecordMiddleware": 950}
+SPIDER_MIDDLEWARES["rtarabic.capture.WarcRecordMiddleware"] = 950

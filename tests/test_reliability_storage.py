@@ -148,7 +148,7 @@ def test_a_writer_waits_for_another_connections_transaction(tmp_path):
     counts = archive.upsert_articles([article(1), article(2)])
     waited = time.monotonic() - started
     thread.join()
-    assert counts == {"new": 1, "updated": 0, "unchanged": 1, "aliases": 0}
+    assert counts == {"new": 1, "updated": 0, "unchanged": 1, "aliases": 0, "withdrawn": 0, "reinstated": 0}
     assert waited >= 1.0
     archive.close()
 
