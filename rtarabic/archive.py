@@ -28,13 +28,13 @@ import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 from itemadapter import ItemAdapter
 
 from rtarabic.arabic import fts_query, normalize_arabic, register_functions
+from rtarabic.dates import utc_now
 from rtarabic.items import EXPORT_FIELDS, ArticleItem
 
 #: Milliseconds a connection waits for another one's lock before failing.
@@ -65,11 +65,6 @@ ARTICLE_COLUMNS = {
     "last_seen": str,
     "revision_count": int,
 }
-
-
-def utc_now() -> str:
-    """The current UTC time as the archive writes it: ``2024-03-12T08:15:00+00:00``."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def article_row(item) -> dict:

@@ -23,6 +23,8 @@ from datetime import UTC, datetime, timedelta
 
 from scrapy.utils.sitemap import Sitemap
 
+from rtarabic import dates
+
 YEARLY_CHILD = re.compile(r"/sitemap_(?P<year>\d{4})(?:_\d+)?\.xml(?:\.gz)?$")
 
 
@@ -41,20 +43,13 @@ class Window:
 
 
 def parse_time(value: str | None) -> datetime | None:
-    """An aware UTC datetime from ISO 8601 text (date, or date and time with or without offset).
+    """An aware UTC datetime from ISO 8601 text (``dates.parse_iso``; naive means UTC here).
 
     >>> parse_time("2024-06-30T12:00:00+03:00")
     datetime.datetime(2024, 6, 30, 9, 0, tzinfo=datetime.timezone.utc)
     """
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    iso = dates.parse_iso(value, naive=UTC)
+    return datetime.fromisoformat(iso) if iso else None
 
 
 def parse_window(since: str | None = None, until: str | None = None) -> Window:

@@ -37,6 +37,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from rtarabic import extract, sitemaps
 from rtarabic import urls as grammar
 from rtarabic.arguments import parse_arguments
+from rtarabic.dates import utc_now
 from rtarabic.items import ArticleItem
 from rtarabic.middlewares import record_blocked
 
@@ -48,11 +49,6 @@ _ITEM_FIELDS = {f.name for f in fields(ArticleItem)}
 # page comes just after that page's level and before the next page.
 _STEP = 10
 _HOP_PENALTY = 1000
-
-
-def utc_now() -> str:
-    """Now, UTC, seconds precision, ``+00:00``."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def next_page_number(listing_urls: list[str], template: str) -> int:
