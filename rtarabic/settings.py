@@ -29,12 +29,15 @@ RTARABIC_JSONL = "output/%(name)s-%(time)s.jsonl"
 # runs, so that edits become revisions.
 RTARABIC_REVISIT_HOURS = 48
 
-# Who to contact about this crawler; it goes into the User-Agent.
-RTARABIC_CONTACT = "https://github.com/rtarabic/rtarabic"
+# Who to contact about this crawler (mailto: or a URL of yours); it goes into the
+# User-Agent. Empty by default: the project has no public address to give, so the
+# User-Agent says none was set and a crawl of arabic.rt.com warns once until it is.
+RTARABIC_CONTACT = ""
 
 # --- Politeness (the live site) -------------------------------------------------
 
-# USER_AGENT is "rtarabic/<version> (news archiver; +<RTARABIC_CONTACT>)", set by the
+# USER_AGENT is "rtarabic/<version> (news archiver; +<RTARABIC_CONTACT>)" (without a contact:
+# "rtarabic/<version> (news archiver; no contact set: RTARABIC_CONTACT)"), set by the
 # rtarabic.useragent.ContactUserAgent add-on (below) so that -s RTARABIC_CONTACT reaches it.
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
