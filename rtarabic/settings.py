@@ -96,6 +96,9 @@ RTARABIC_HEALTH_MAX_FALLBACK_SHARE = 0.5
 RTARABIC_HEALTH_MAX_BLOCKED = 0
 
 EXTENSIONS = {
+    # One delay controller: AutoThrottle, with back-off on 429/5xx (RTARABIC_BACKOFF_*).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "rtarabic.throttle.BackoffThrottle": 0,
     "rtarabic.runlock.RunLockExtension": 0,
     "rtarabic.monitors.RunHealthMonitor": 500,
     "rtarabic.statsfile.StatsFile": 900,
@@ -121,12 +124,11 @@ RTARABIC_INCREMENTAL = True
 # Drop an item whose id, or whose text under another id, was already stored.
 RTARABIC_DEDUP_ENABLED = True
 
-# Back-off on 429/5xx (rtarabic.middlewares.BackoffMiddleware): the first step of
-# the download delay, its ceiling, and the statuses that trigger it. Scrapy's
-# RetryMiddleware retries these statuses but has no back-off of its own.
+# Back-off on these statuses (rtarabic.throttle.BackoffThrottle, which is AutoThrottle
+# with this rule added): the host's download delay becomes its Retry-After, or doubles,
+# from AUTOTHROTTLE_START_DELAY up to AUTOTHROTTLE_MAX_DELAY. Scrapy's RetryMiddleware
+# retries them (RETRY_HTTP_CODES) at that pace.
 RTARABIC_BACKOFF_ENABLED = True
-RTARABIC_BACKOFF_BASE_DELAY = 1.0
-RTARABIC_BACKOFF_MAX_DELAY = 60.0
 RTARABIC_BACKOFF_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524]
 
 # Write the final stats of the run as JSON to this file ("" = don't).
@@ -145,8 +147,6 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's offsite filter compares host names only; ours also compares scheme and port.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "rtarabic.middlewares.SiteOffsiteMiddleware": 50,
-    # Their responses are seen before RetryMiddleware (550) retries them.
-    "rtarabic.middlewares.BackoffMiddleware": 555,
     "rtarabic.middlewares.InterstitialMiddleware": 560,
 }
 

@@ -31,6 +31,7 @@ import logging
 from dataclasses import fields
 
 import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -468,14 +469,9 @@ class RtarabicSpider(scrapy.Spider):
         logger.warning("No article at %(url)s: %(problem)s", {"url": response.url, "problem": problem})
 
     def retry_truncated(self, response) -> scrapy.Request | None:
-        """The same request again (up to RETRY_TIMES), when a page stopped mid-body."""
-        tries = response.meta.get("truncated_retries", 0)
-        if tries >= self.settings.getint("RETRY_TIMES"):
-            return None
-        self.crawler.stats.inc_value("rtarabic/retry/truncated")
-        meta = {k: v for k, v in response.meta.items() if k in ("article_id", "hops", "amp")}
-        return response.request.replace(meta={**meta, "truncated_retries": tries + 1}, dont_filter=True,
-                                        priority=response.request.priority - 1)
+        """The same request again (Scrapy's retry rules: RETRY_TIMES, RETRY_PRIORITY_ADJUST), when a page
+        stopped mid-body. Counted in ``retry/count`` and ``retry/reason_count/truncated`` with the rest."""
+        return get_retry_request(response.request, spider=self, reason="truncated")
 
     def article_failed(self, failure):
         """An article request that got no usable answer: try its AMP copy once when the canonical page fails."""
