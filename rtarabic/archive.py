@@ -138,10 +138,24 @@ class Archive:
         """``listing key -> covered_top`` of every listing walked completely by a finished run."""
         return dict(self.db.execute("select key, covered_top from listings"))
 
+    def last_sweep(self) -> str | None:
+        """When the last finished run that walked every listing (a sweep) started, or None.
+
+        The spider marks such runs: ``sweep`` is true among the ``arguments`` the feed storage records.
+        """
+        sql = ("select max(started) from runs where finish_reason = 'finished' "
+               "and json_extract(arguments, '$.arguments.sweep') = 1")
+        return self.db.execute(sql).fetchone()[0]
+
     def recent_ids(self, since_iso: str) -> set[int]:
         """Ids of articles published at or after ``since_iso`` (ISO 8601 UTC)."""
         sql = "select id from articles where published >= ?"
         return {row[0] for row in self.db.execute(sql, [since_iso])}
+
+    def recent_urls(self, since_iso: str) -> dict[int, str]:
+        """``id -> url`` of the articles published at or after ``since_iso`` (ISO 8601 UTC)."""
+        sql = "select id, url from articles where published >= ?"
+        return dict(self.db.execute(sql, [since_iso]).fetchall())
 
     def known_hashes(self) -> dict[str, int]:
         """``content_hash -> id`` of every archived article."""

@@ -121,6 +121,19 @@ RTARABIC_ARTICLE_HOPS = 1
 # listing's recorded coverage (README: "Incremental runs").
 RTARABIC_INCREMENTAL = True
 
+# Cron runs read the site-wide feed first: when /rss/ reaches an article the archive
+# holds, it lists every article published since and no listing is walked (if it does
+# not, the newest-first listing of all articles is walked until it reaches one). Every
+# RTARABIC_SWEEP_HOURS a run walks every listing instead (a sweep), catching what the
+# feed missed (stat rtarabic/sweep/not_in_feed); the runs table remembers the last
+# finished sweep. 0: every run is a sweep (the behaviour before the feed came first).
+RTARABIC_SWEEP_HOURS = 24
+
+# Ask for feeds and listings with If-None-Match/If-Modified-Since when the site gave
+# validators, keeping their last copies beside the archive in <RTARABIC_DB>.httpcache/
+# (rtarabic.revalidate: Scrapy's HTTP cache, never used without asking the site).
+RTARABIC_CONDITIONAL_REQUESTS = True
+
 # Drop an item whose id, or whose text under another id, was already stored.
 RTARABIC_DEDUP_ENABLED = True
 
@@ -165,7 +178,8 @@ FEED_EXPORT_FIELDS = EXPORT_FIELDS
 # Derives FEEDS from RTARABIC_DB and RTARABIC_JSONL after -s overrides (an empty
 # value leaves that feed out); -o/-O or FEEDS replace these defaults. Overwriting
 # the archive (-O sqlite:...) is refused: it only grows, by upserts per article id.
-ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0, "rtarabic.useragent.ContactUserAgent": 0}
+ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0, "rtarabic.useragent.ContactUserAgent": 0,
+          "rtarabic.revalidate.ConditionalRequests": 0}
 
 # Articles written per archive transaction, and the longest an article waits in
 # memory before its batch is written (so Datasette sees a slow crawl's articles).

@@ -70,6 +70,20 @@ def next_page_number(listing_urls: list[str], template: str) -> int:
     return 0
 
 
+def sweep_due(last_sweep: str | None, hours: float, now: dt.datetime | None = None) -> bool:
+    """Whether a cron run should walk every listing: no finished sweep yet, or the last one is ``hours`` old.
+
+    >>> sweep_due(None, 24), sweep_due("2026-12-01T09:00:00+00:00", 24, dt.datetime(2026, 12, 1, 20, tzinfo=dt.UTC))
+    (True, False)
+    >>> sweep_due("2026-12-01T09:00:00+00:00", 0, dt.datetime(2026, 12, 1, 9, 1, tzinfo=dt.UTC))
+    True
+    """
+    if last_sweep is None or hours <= 0:
+        return True
+    elapsed = (now or dt.datetime.now(dt.UTC)) - dt.datetime.fromisoformat(last_sweep)
+    return elapsed >= dt.timedelta(hours=hours)
+
+
 def listing_priority(depth: int) -> int:
     """Priority of a listing page ``depth`` pages deep (landing pages and feeds are 0)."""
     return -_STEP * depth
@@ -103,10 +117,14 @@ class RtarabicSpider(scrapy.Spider):
         self.listing_ids: dict[str, tuple[list[int], ...]] = {}
         self.archive = None
         self.unarchived: set[int] = set()
-        self.recent: set[int] = set()
+        self.recent: dict[int, str] = {}
         self.coverage: dict[str, int] = {}
         self.walk_tops: dict[str, int] = {}
         self.completed_walks: dict[str, int] = {}
+        self.feed_first = False
+        self.sweep = False
+        self.feed_ids: set[int] = set()
+        self.sweep_only: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -131,19 +149,31 @@ class RtarabicSpider(scrapy.Spider):
         self.window = None
         if self.args.since or self.args.until:
             self.window = sitemaps.parse_window(self.raw_arguments["since"], self.raw_arguments["until"])
+        last_sweep = None
         if not self.args.explicit and settings.getbool("RTARABIC_INCREMENTAL"):
             hours = settings.getfloat("RTARABIC_REVISIT_HOURS")
-            self.recent, self.coverage = self.archived_state(settings.get("RTARABIC_DB"), hours)
+            self.recent, self.coverage, last_sweep = self.archived_state(settings.get("RTARABIC_DB"), hours)
             if self.coverage is not None:
                 from rtarabic.archive import ArchiveLookup
 
                 self.archive = ArchiveLookup(settings.get("RTARABIC_DB"))
                 self.crawler.signals.connect(self.close_archive, signal=scrapy.signals.spider_closed)
+                # A plain cron run (no sections, tags or max_pages asked for) reads the feed first.
+                plain = self.discover and not any(self.raw_arguments[k] for k in ("sections", "tags", "max_pages"))
+                self.feed_first = plain and not sweep_due(last_sweep, settings.getfloat("RTARABIC_SWEEP_HOURS"))
             self.coverage = self.coverage or {}
+        # Recorded in the runs row (feeds.run_arguments): the next runs learn when the last sweep was.
+        self.sweep = self.discover and self.every_section and not self.feed_first and self.max_pages is None
+        if self.discover and self.archive is not None:
+            logger.info("%(mode)s (last sweep: %(last)s)",
+                        {"mode": "Sweep: every listing is walked" if self.sweep else "The feed comes first",
+                         "last": last_sweep or "none"})
 
     @staticmethod
-    def archived_state(db_path: str | None, revisit_hours: float) -> tuple[set[int], dict[str, int] | None]:
-        """``(ids published within the revisit window, listing coverage)``; coverage None without an archive.
+    def archived_state(db_path: str | None, revisit_hours: float) -> tuple[dict[int, str], dict[str, int] | None,
+                                                                            str | None]:
+        """``(id -> url of the articles published within the revisit window, listing coverage, last sweep)``;
+        coverage None without an archive.
 
         The archived ids are not loaded (the archive holds up to a million): ``is_archived`` asks for each.
         """
@@ -151,14 +181,15 @@ class RtarabicSpider(scrapy.Spider):
 
         with open_existing(db_path) as archive:
             if archive is None:
-                return set(), None
+                return {}, None, None
             since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=revisit_hours)).replace(microsecond=0)
-            recent = archive.recent_ids(since.isoformat())
+            recent = archive.recent_urls(since.isoformat())
             coverage = archive.listing_coverage()
+            last_sweep = archive.last_sweep()
         logger.info("Incremental run: %(recent)d archived articles to revisit, "
                     "%(covered)d listings walked completely before",
                     {"recent": len(recent), "covered": len(coverage)})
-        return recent, coverage
+        return recent, coverage, last_sweep
 
     def close_archive(self, spider=None) -> None:
         if self.archive is not None:
@@ -196,10 +227,15 @@ class RtarabicSpider(scrapy.Spider):
                 yield from self.id_requests(*args.ids)
             return
         if self.every_section:
-            yield self.listing_request(self.base_url + "/", "home", depth=0)
+            if not self.feed_first:
+                yield self.listing_request(self.base_url + "/", "home", depth=0)
             self.crawler.stats.inc_value("rtarabic/requests/feed")
-            yield scrapy.Request(grammar.rss_url(self.base_url), callback=self.parse_feed,
-                                 priority=listing_priority(0))
+            yield scrapy.Request(grammar.rss_url(self.base_url), callback=self.parse_feed, errback=self.feed_failed,
+                                 priority=listing_priority(0), meta={"revalidate": True})
+        if self.feed_first:
+            # No listing shows them all: the articles of the revisit window are asked for by their URLs.
+            yield from self.article_requests(list(self.recent.values()), depth=1)
+            return
         for section in args.sections:
             yield self.listing_request(grammar.section_url(section, self.base_url), f"section:{section}", depth=0)
         for slug in args.tags:
@@ -227,11 +263,11 @@ class RtarabicSpider(scrapy.Spider):
             url,
             callback=self.parse_listing,
             priority=listing_priority(depth) if priority is None else priority,
-            meta={"listing": listing, "depth_in_listing": depth, "template": template},
+            meta={"listing": listing, "depth_in_listing": depth, "template": template, "revalidate": True},
         )
 
     def tag_request(self, slug: str) -> scrapy.Request | None:
-        if slug in self.tags_seen:
+        if slug in self.tags_seen or self.feed_first:  # runs that read the feed first walk no tag listing
             return None
         self.tags_seen.add(slug)
         return self.listing_request(grammar.tag_url(slug, self.base_url), f"tag:{slug}", depth=0,
@@ -284,6 +320,7 @@ class RtarabicSpider(scrapy.Spider):
         links = extract.listing_links(response.body, response.url, base_url=self.base_url)
         ids = [grammar.article_id(link, self.base_url) for link in links]
         self.count_listing_ids(ids)
+        self.count_sweep_only(ids)
         yield from self.article_requests(links, depth=depth)
         if self.discover:
             for href in response.css("a::attr(href)").getall():
@@ -303,6 +340,18 @@ class RtarabicSpider(scrapy.Spider):
         stats = self.crawler.stats
         stats.inc_value("rtarabic/listing/ids_seen", len(first))
         stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in first if not self.is_archived(i)))
+
+    def count_sweep_only(self, ids) -> None:
+        """In a sweep, counts the new articles a listing shows and the feed does not (``rtarabic/sweep/not_in_feed``).
+
+        The feed and the listings are parsed in any order: an id the feed shows later is taken back.
+        """
+        if not self.sweep:
+            return
+        missed = {i for i in ids if i is not None and i not in self.feed_ids and i not in self.sweep_only
+                  and not self.is_archived(i)}
+        self.sweep_only |= missed
+        self.crawler.stats.inc_value("rtarabic/sweep/not_in_feed", len(missed))
 
     def next_listing_page(self, response, listing: str, depth: int, ids: list[int | None]):
         """The next "load more" page, unless this page ended the walk of the listing.
@@ -330,6 +379,10 @@ class RtarabicSpider(scrapy.Spider):
         if not any(self.wanted(i) for i in fresh) and self.reaches_coverage(listing, ids):
             self.crawler.stats.inc_value("rtarabic/listing/stopped_known")
             return self.walk_completed(listing)
+        if self.feed_first and any(self.is_archived(i) for i in ids):
+            # The feed did not reach the archive; this page of the newest-first listing does.
+            self.crawler.stats.inc_value("rtarabic/listing/stopped_archived")
+            return None
         if self.max_pages is not None and depth + 1 >= self.max_pages:
             return None
         template = response.meta.get("template") or extract.load_more_url(
@@ -374,9 +427,34 @@ class RtarabicSpider(scrapy.Spider):
         @returns requests 10
         """
         links = response.xpath("//item/link/text()").getall() or response.xpath("//*[local-name()='link']/text()").getall()
-        ids = [grammar.article_id(link.strip(), self.base_url) for link in links]
-        self.count_listing_ids([i for i in ids if i])
+        ids = [i for i in (grammar.article_id(link.strip(), self.base_url) for link in links) if i]
+        self.count_listing_ids(ids)
+        self.feed_ids.update(ids)
+        taken_back = self.sweep_only.intersection(ids)
+        if taken_back:
+            self.sweep_only -= taken_back
+            self.crawler.stats.inc_value("rtarabic/sweep/not_in_feed", -len(taken_back))
         yield from self.article_requests([link.strip() for link in links], depth=0)
+        if self.feed_first:
+            yield from self.after_feed(any(self.is_archived(i) for i in ids))
+
+    def after_feed(self, reached: bool):
+        """A run that read the feed first: done if the feed reached an archived article, else walk the
+        site-wide newest-first listing (the home page's) until a page does."""
+        stats = self.crawler.stats
+        if reached:
+            stats.set_value("rtarabic/feed/reached_archive", 1)
+            return
+        stats.set_value("rtarabic/feed/reached_archive", 0)
+        logger.info("The feed reaches no archived article: walking the home page's listing until one")
+        yield self.listing_request(self.base_url + "/", "home", depth=0)
+
+    def feed_failed(self, failure):
+        """The feed could not be read: a run that read it first walks the home page's listing instead."""
+        logger.warning("Could not read the feed %(url)s: %(error)s",
+                       {"url": failure.request.url, "error": failure.getErrorMessage()})
+        if self.feed_first:
+            yield from self.after_feed(False)
 
     def parse_sitemap_index(self, response):
         """Yearly sitemaps that can hold articles of the ``since``/``until`` window."""

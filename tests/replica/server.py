@@ -22,8 +22,14 @@ from (seed, path, how many times that path was asked before), so a retry draws a
 ``500`` and ``timeout`` (no answer for ``timeout_delay`` seconds, then the connection closes)
 hit every page but robots.txt; ``truncated`` and ``403`` (the DDoS-Guard interstitial) hit
 article pages only. ``/_replica/stats`` counts them under ``"injected"``.
+
+Feeds and listings (``/rss/``, ``/listing/...``, the home, section and tag pages) carry an
+``ETag`` (a hash of the body) and ``Last-Modified`` (the newest article's publication time),
+and answer ``304 Not Modified`` to a request whose ``If-None-Match`` (or, without one,
+``If-Modified-Since``) still matches; ``/_replica/stats`` counts them under ``"not_modified"``.
 """
 
+import hashlib
 import json
 import random
 import re
@@ -33,10 +39,12 @@ import traceback
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import pages
+from .dates import rfc822
 from .generator import SECTIONS, TAG_NAMES, Site
 
 ARTICLE_PATH = re.compile(r"^/(?P<section>[a-z_]+)/(?P<id>\d+)(?:-(?P<slug>[^/]*))?(?P<tail>/amp/?|/)?$")
@@ -70,6 +78,7 @@ class ReplicaServer(ThreadingHTTPServer):
         self.by_path: Counter = Counter()
         self.user_agents: Counter = Counter()
         self.failed_once: set[int] = set()
+        self.not_modified = 0
 
     @property
     def base_url(self) -> str:
@@ -84,7 +93,8 @@ class ReplicaServer(ThreadingHTTPServer):
     def stats(self) -> dict:
         with self.stats_lock:
             return {"total": sum(self.by_kind.values()), "by_kind": dict(self.by_kind), "by_path": dict(self.by_path),
-                    "injected": dict(self.injected), "user_agents": dict(self.user_agents)}
+                    "injected": dict(self.injected), "user_agents": dict(self.user_agents),
+                    "not_modified": self.not_modified}
 
     def draw_fault(self, path: str, kinds: tuple[str, ...]) -> str | None:
         """The rate-based fault of this request of ``path`` among ``kinds``, or None (and count it)."""
@@ -109,6 +119,7 @@ class ReplicaServer(ThreadingHTTPServer):
             self.user_agents.clear()
             self.failed_once.clear()
             self.injected.clear()
+            self.not_modified = 0
 
 
 class ReplicaHandler(BaseHTTPRequestHandler):
@@ -156,9 +167,15 @@ class ReplicaHandler(BaseHTTPRequestHandler):
     # -- responses ------------------------------------------------------------------------------
 
     def send(self, status: int, body: str | bytes, content_type: str = "text/html; charset=utf-8",
-             headers: dict | None = None, length: int | None = None) -> None:
+             headers: dict | None = None, length: int | None = None, validators: bool = False) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         headers = dict(headers or {})
+        if validators and status == 200:
+            headers.update(self.validators(data))
+            if self.not_modified(headers):
+                with self.server.stats_lock:
+                    self.server.not_modified += 1
+                status, data, length = 304, b"", None
         self.server_name_header = headers.pop("Server", "nginx")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -170,6 +187,26 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         if length is not None:
             self.close_connection = True
+
+    def validators(self, data: bytes) -> dict:
+        newest = self.server.site.newest(1)
+        headers = {"ETag": f'"{hashlib.sha1(data).hexdigest()[:16]}"'}
+        if newest:
+            headers["Last-Modified"] = rfc822(self.server.site.entries[newest[0]].published).replace("+0000", "GMT")
+        return headers
+
+    def not_modified(self, headers: dict) -> bool:
+        """RFC 9110: If-None-Match decides when present, else If-Modified-Since against Last-Modified."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return headers["ETag"] in [tag.strip() for tag in if_none_match.split(",")]
+        since, modified = self.headers.get("If-Modified-Since"), headers.get("Last-Modified")
+        if not since or not modified:
+            return False
+        try:
+            return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
 
     def redirect(self, status: int, location: str) -> None:
         self.send(status, "", headers={"Location": location})
@@ -189,17 +226,17 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             self.server.user_agents[self.headers.get("User-Agent", "")] += 1
         if path == "/":
             count("other", raw_path)
-            return self.send(200, pages.home_page(site))
+            return self.send(200, pages.home_page(site), validators=True)
         if path == "/robots.txt":
             count("other", raw_path)
             return self.send(200, pages.robots(site), "text/plain; charset=utf-8")
         if path in ("/rss", "/rss/"):
             count("rss", raw_path)
-            return self.send(200, pages.rss(site), "application/rss+xml; charset=utf-8")
+            return self.send(200, pages.rss(site), "application/rss+xml; charset=utf-8", validators=True)
         match = re.match(r"^/rss/([a-z_]+)/?$", path)
         if match and match[1] in SECTIONS:
             count("rss", raw_path)
-            return self.send(200, pages.rss(site, match[1]), "application/rss+xml; charset=utf-8")
+            return self.send(200, pages.rss(site, match[1]), "application/rss+xml; charset=utf-8", validators=True)
         if path == "/sitemap.xml":
             count("sitemap", raw_path)
             return self.send(200, pages.sitemap_index(site), "application/xml; charset=utf-8")
@@ -219,11 +256,11 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             count("tag", raw_path)
             if match[1] not in TAG_NAMES:
                 return self.not_found()
-            return self.send(200, pages.tag_page(site, match[1]))
+            return self.send(200, pages.tag_page(site, match[1]), validators=True)
         match = re.match(r"^/([a-z_]+)/?$", path)
         if match and match[1] in SECTIONS:
             count("section", raw_path)
-            return self.send(200, pages.section_page(site, match[1]))
+            return self.send(200, pages.section_page(site, match[1]), validators=True)
         match = ARTICLE_PATH.match(path)
         if match and match["section"] in SECTIONS and site.is_article(int(match["id"])):
             amp = bool(match["tail"] and match["tail"].startswith("/amp"))
@@ -267,7 +304,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         if ids is None:
             return self.not_found()
         chosen = site.listing(ids, int(match["page"]), min(int(match["limit"]), 50))
-        self.send(200, pages.listing_items(site, chosen, criteria.get("category")) if chosen else "")
+        self.send(200, pages.listing_items(site, chosen, criteria.get("category")) if chosen else "", validators=True)
 
     # -- articles and their faults --------------------------------------------------------------
 
