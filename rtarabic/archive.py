@@ -363,6 +363,10 @@ class ArchiveLookup:
         """The id of an archived article whose current ``content_hash`` is ``digest`` (the highest such id)."""
         return self._one("select id from articles where content_hash = ? order by id desc limit 1", (digest,))
 
+    def published_of(self, article_id: int) -> str | None:
+        """The archived publication time (ISO 8601 UTC) of ``article_id``, None when unknown."""
+        return self._one("select published from articles where id = ?", (article_id,))
+
     def hash_for_id(self, article_id: int) -> str | None:
         """The archived ``content_hash`` of ``article_id``, None when it is not archived."""
         return self._one("select content_hash from articles where id = ?", (article_id,))

@@ -125,3 +125,26 @@ def test_without_conditional_requests_nothing_is_kept(replica, tmp_path):
     assert not (tmp_path / "archive.db.httpcache").exists()
 
 
+
+
+def test_a_date_backfill_probes_the_edges_and_fetches_only_the_window(tmp_path):
+    """Issue 12: ids grow with publication time, so a few probes find the window among the sitemap's URLs."""
+    site = Site(articles=1500, seed=1, faults=False)
+    since, until = "2019-03-01", "2019-04-30"
+    in_window = {i for i in site.article_ids() if "2019-03-01" <= site.truth(i)["published"][:10] <= "2019-04-30"}
+    db = tmp_path / "archive.db"
+    with running(site) as server:
+        first = crawl(site.base_url, db, "backfill", "-a", f"since={since}", "-a", f"until={until}")
+        fetched = server.stats()["by_kind"].get("article", 0)
+        server.reset_stats()
+        again = crawl(site.base_url, db, "again", "-a", f"since={since}", "-a", f"until={until}")
+        fetched_again = server.stats()["by_kind"].get("article", 0)
+    assert first.returncode == 0, first.log[-3000:]
+    assert in_window and set(first.ids) == in_window
+    probes, listed = first.stat("rtarabic/backfill/probes"), first.stat("rtarabic/backfill/listed")
+    assert 0 < probes <= 2 * listed.bit_length()
+    assert fetched == first.stat("rtarabic/requests/article") <= len(in_window) + probes < listed
+    # The second time the archive dates the probes it stored; only those outside the window are asked again,
+    # and the run is healthy although it stores nothing.
+    assert (again.returncode, again.ids) == (0, [])
+    assert fetched_again == again.stat("rtarabic/backfill/probes") <= probes

@@ -28,7 +28,7 @@ deduplicate. The README's "Crawling" section documents arguments and settings.
 
 import datetime as dt
 import logging
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 
 import scrapy
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -94,6 +94,31 @@ def article_priority(depth: int, hops: int = 0) -> int:
     return -_STEP * depth - _STEP // 2 - _HOP_PENALTY * hops
 
 
+@dataclass
+class SitemapBackfill:
+    """One sitemap file of a date backfill: its article ids (ascending), their URLs, the two edge searches."""
+
+    ids: list[int]
+    urls: dict[int, str]
+    low: sitemaps.EdgeSearch | None
+    high: sitemaps.EdgeSearch | None
+    in_flight: set[int] = field(default_factory=set)
+
+    @property
+    def searches(self) -> list[sitemaps.EdgeSearch]:
+        return [search for search in (self.low, self.high) if search is not None]
+
+    @property
+    def done(self) -> bool:
+        return all(search.done for search in self.searches) and not self.in_flight
+
+    def window_ids(self) -> list[int]:
+        """The ids published in the window, newest first (once ``done``)."""
+        first = self.low.answer if self.low else 0
+        end = self.high.answer if self.high else len(self.ids)
+        return self.ids[first:end][::-1]
+
+
 class RtarabicSpider(scrapy.Spider):
     """Crawls arabic.rt.com (or the site at RTARABIC_BASE_URL) for articles.
 
@@ -124,6 +149,9 @@ class RtarabicSpider(scrapy.Spider):
         self.feed_first = False
         self.sweep = False
         self.feed_ids: set[int] = set()
+        self.sitemaps_pending = 0
+        self.sitemap_urls: dict[int, str] = {}
+        self.backfill: SitemapBackfill | None = None
         self.sweep_only: set[int] = set()
 
     @classmethod
@@ -342,16 +370,22 @@ class RtarabicSpider(scrapy.Spider):
         stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in first if not self.is_archived(i)))
 
     def count_sweep_only(self, ids) -> None:
-        """In a sweep, counts the new articles a listing shows and the feed does not (``rtarabic/sweep/not_in_feed``).
+        """In a sweep, notes the new articles a listing shows, for ``count_not_in_feed``."""
+        if self.sweep:
+            self.sweep_only |= {i for i in ids if i is not None and i not in self.sweep_only
+                                and not self.is_archived(i)}
+            self.count_not_in_feed()
 
-        The feed and the listings are parsed in any order: an id the feed shows later is taken back.
+    def count_not_in_feed(self) -> None:
+        """``rtarabic/sweep/not_in_feed``: new articles the listings show that the feed left out although they
+        are newer than its oldest item (ids grow with time), i.e. articles a cron run reading the feed misses.
+
+        Older ones are not counted: the feed is a window of the newest articles. The feed and the listings
+        are parsed in any order, so the count is recomputed as either arrives (over this run's new ids only).
         """
-        if not self.sweep:
-            return
-        missed = {i for i in ids if i is not None and i not in self.feed_ids and i not in self.sweep_only
-                  and not self.is_archived(i)}
-        self.sweep_only |= missed
-        self.crawler.stats.inc_value("rtarabic/sweep/not_in_feed", len(missed))
+        oldest = min(self.feed_ids) if self.feed_ids else None
+        missed = sum(1 for i in self.sweep_only if i not in self.feed_ids and (oldest is None or i > oldest))
+        self.crawler.stats.set_value("rtarabic/sweep/not_in_feed", missed)
 
     def next_listing_page(self, response, listing: str, depth: int, ids: list[int | None]):
         """The next "load more" page, unless this page ended the walk of the listing.
@@ -379,8 +413,9 @@ class RtarabicSpider(scrapy.Spider):
         if not any(self.wanted(i) for i in fresh) and self.reaches_coverage(listing, ids):
             self.crawler.stats.inc_value("rtarabic/listing/stopped_known")
             return self.walk_completed(listing)
-        if self.feed_first and any(self.is_archived(i) for i in ids):
-            # The feed did not reach the archive; this page of the newest-first listing does.
+        if self.feed_first and depth > 0 and any(self.is_archived(i) for i in ids):
+            # The feed did not reach the archive; this page of the newest-first listing does. (The home
+            # page itself also shows older articles in other blocks: only its "load more" pages decide.)
             self.crawler.stats.inc_value("rtarabic/listing/stopped_archived")
             return None
         if self.max_pages is not None and depth + 1 >= self.max_pages:
@@ -430,10 +465,8 @@ class RtarabicSpider(scrapy.Spider):
         ids = [i for i in (grammar.article_id(link.strip(), self.base_url) for link in links) if i]
         self.count_listing_ids(ids)
         self.feed_ids.update(ids)
-        taken_back = self.sweep_only.intersection(ids)
-        if taken_back:
-            self.sweep_only -= taken_back
-            self.crawler.stats.inc_value("rtarabic/sweep/not_in_feed", -len(taken_back))
+        if self.sweep:
+            self.count_not_in_feed()
         yield from self.article_requests([link.strip() for link in links], depth=0)
         if self.feed_first:
             yield from self.after_feed(any(self.is_archived(i) for i in ids))
@@ -458,18 +491,93 @@ class RtarabicSpider(scrapy.Spider):
 
     def parse_sitemap_index(self, response):
         """Yearly sitemaps that can hold articles of the ``since``/``until`` window."""
-        for url in sitemaps.select_children(response.body, self.window):
+        children = sitemaps.select_children(response.body, self.window)
+        self.sitemaps_pending = len(children)
+        for url in children:
             self.crawler.stats.inc_value("rtarabic/requests/sitemap")
             yield scrapy.Request(grammar.rebase(url, self.base_url), callback=self.parse_sitemap,
-                                 priority=listing_priority(1))
+                                 errback=self.sitemap_failed, priority=listing_priority(1))
 
     def parse_sitemap(self, response):
-        """Article URLs of a yearly sitemap not last modified before ``since``, newest first."""
-        entries = sitemaps.select_urls(response.body, self.window)
-        entries.sort(key=lambda e: grammar.article_id(e[0], self.base_url) or 0, reverse=True)
-        links = [url for url, _lastmod in entries]
-        self.count_listing_ids([i for i in (grammar.article_id(link, self.base_url) for link in links) if i])
-        yield from self.article_requests(links, depth=1)
+        """Collects the article URLs of a sitemap not last modified before ``since``; after the last sitemap,
+        the window's articles.
+
+        Ids grow with publication time: one binary search per edge of the window (``sitemaps.EdgeSearch``)
+        over every collected id finds the window's run of ids with a few probes, and only that run is
+        fetched, newest first.
+        """
+        for url, _lastmod in sitemaps.select_urls(response.body, self.window):
+            parts = grammar.article_parts(url, self.base_url)
+            if parts is not None:
+                self.sitemap_urls.setdefault(parts[1], url)
+        yield from self.sitemap_done()
+
+    def sitemap_failed(self, failure):
+        logger.warning("Could not read the sitemap %(url)s: %(error)s",
+                       {"url": failure.request.url, "error": failure.getErrorMessage()})
+        yield from self.sitemap_done()
+
+    def sitemap_done(self):
+        self.sitemaps_pending -= 1
+        if self.sitemaps_pending > 0:
+            return
+        ids = sorted(self.sitemap_urls)
+        low, high = sitemaps.edge_searches(ids, self.window)
+        self.backfill = SitemapBackfill(ids, self.sitemap_urls, low, high)
+        yield from self.advance_backfill()
+
+    def advance_backfill(self):
+        """The next probes of the edge searches; once both are done, the window's articles."""
+        backfill = self.backfill
+        for search in backfill.searches:
+            while not search.done:
+                article_id = search.probe()
+                published = self.archive.published_of(article_id) if self.archive is not None else None
+                if published is not None:  # the archive knows when it was published: no request
+                    for each in backfill.searches:
+                        each.record(article_id, sitemaps.parse_time(published))
+                    continue
+                if article_id not in backfill.in_flight:
+                    backfill.in_flight.add(article_id)
+                    yield self.probe_request(article_id, backfill.urls[article_id])
+                break
+        if not backfill.done:
+            return
+        window_ids = backfill.window_ids()
+        # Only these are expected in the archive (the run's health compares them with what it stored).
+        self.count_listing_ids(window_ids)
+        self.crawler.stats.set_value("rtarabic/backfill/listed", len(backfill.ids))
+        self.crawler.stats.set_value("rtarabic/backfill/in_window", len(window_ids))
+        self.backfill = None
+        yield from self.article_requests([backfill.urls[i] for i in window_ids], depth=1)
+
+    def probe_request(self, article_id: int, url: str) -> scrapy.Request:
+        """An article fetched for its publication time (and stored, if it belongs to the window)."""
+        self.requested.add(article_id)
+        self.crawler.stats.inc_value("rtarabic/requests/article")
+        self.crawler.stats.inc_value("rtarabic/backfill/probes")
+        return scrapy.Request(grammar.canonicalize(url, self.base_url), callback=self.parse_article,
+                              errback=self.probe_failed, priority=listing_priority(0),
+                              meta={"article_id": article_id, "hops": 0, "probe": True}, dont_filter=True)
+
+    def probe_answered(self, meta: dict, published: dt.datetime | None):
+        """Records a probe's publication time (None: unreadable, the search widens) and goes on."""
+        backfill, article_id = self.backfill, meta.get("article_id")
+        if backfill is None or article_id not in backfill.in_flight:
+            return
+        backfill.in_flight.discard(article_id)
+        for search in backfill.searches:
+            search.record(article_id, published)
+        yield from self.advance_backfill()
+
+    def probe_failed(self, failure):
+        """A probe that got no page: the AMP copy may still answer it; else its search widens."""
+        retried = False
+        for request in self.article_failed(failure):
+            retried = True
+            yield request
+        if not retried:
+            yield from self.probe_answered(failure.request.meta, None)
 
     def parse_article(self, response):
         """One article page -> one ArticleItem (and, unless explicit, the tag pages and articles it links).
@@ -480,10 +588,18 @@ class RtarabicSpider(scrapy.Spider):
         """
         extraction = extract.extract_article(response.body, response.url, base_url=self.base_url)
         self.count_extraction(extraction)
+        probe = "probe" in response.meta
         if extraction.article is None:
-            yield from self.handle_problem(response, extraction.problem)
+            retried = False
+            for request in self.handle_problem(response, extraction.problem):
+                retried = True
+                yield request
+            if probe and not retried:
+                yield from self.probe_answered(response.meta, None)
             return
         article = extraction.article
+        if probe:
+            yield from self.probe_answered(response.meta, sitemaps.parse_time(article.get("published")))
         if self.window and not self.window.contains(sitemaps.parse_time(article.get("published"))):
             self.crawler.stats.inc_value("rtarabic/backfill/outside_window")
             return
