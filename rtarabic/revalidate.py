@@ -10,12 +10,12 @@ pages the spider marks (``meta["revalidate"]``: feeds and listings, never
 articles), and that never trusts a kept copy without asking the site: no
 freshness heuristics, and a 5xx is an error, not a reason to use the old copy
 (RetryMiddleware sees it). The add-on turns it on next to the archive
-(``<RTARABIC_DB>.httpcache/``) when ``RTARABIC_CONDITIONAL_REQUESTS`` is true.
+(``rtarabic.db`` -> ``rtarabic.httpcache/``) when ``RTARABIC_CONDITIONAL_REQUESTS`` is true.
 Stats: Scrapy's ``httpcache/revalidate`` (304s), ``httpcache/invalidate``,
 ``httpcache/firsthand``, ``httpcache/miss``. README: "Incremental runs".
 """
 
-import os
+from pathlib import Path
 
 from scrapy.extensions.httpcache import RFC2616Policy
 
@@ -39,12 +39,13 @@ class RevalidatePolicy(RFC2616Policy):
 
 
 def cache_dir(db_path: str) -> str:
-    """Where the kept feeds and listings of an archive live: beside it.
+    """Where the kept feeds and listings of an archive live: beside it, named after it (not prefixed by
+    its file name, which names only the archive's own files: the WAL, the lock).
 
     >>> cache_dir("/srv/rtarabic/rtarabic.db")
-    '/srv/rtarabic/rtarabic.db.httpcache'
+    '/srv/rtarabic/rtarabic.httpcache'
     """
-    return os.path.abspath(db_path) + ".httpcache"
+    return str(Path(db_path).absolute().with_suffix(".httpcache"))
 
 
 class ConditionalRequests:

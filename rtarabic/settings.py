@@ -130,8 +130,9 @@ RTARABIC_INCREMENTAL = True
 RTARABIC_SWEEP_HOURS = 24
 
 # Ask for feeds and listings with If-None-Match/If-Modified-Since when the site gave
-# validators, keeping their last copies beside the archive in <RTARABIC_DB>.httpcache/
-# (rtarabic.revalidate: Scrapy's HTTP cache, never used without asking the site).
+# validators, keeping their last copies beside the archive (output/rtarabic.httpcache/
+# for output/rtarabic.db; rtarabic.revalidate: Scrapy's HTTP cache, never used without
+# asking the site).
 RTARABIC_CONDITIONAL_REQUESTS = True
 
 # Drop an item whose id, or whose text under another id, was already stored.

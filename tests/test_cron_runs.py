@@ -77,11 +77,10 @@ def test_a_sweep_runs_when_due_and_counts_what_the_feed_missed(tmp_path):
     hidden = []
 
     class FeedWithout(ReplicaHandler):
-        def send(self, status, body, content_type="text/html; charset=utf-8", headers=None, length=None,
-                 validators=False):
+        def send(self, status, body, content_type="text/html; charset=utf-8", headers=None, length=None):
             if "rss" in content_type and hidden:
                 body = re.sub(rf"<item>(?:(?!</item>).)*/{hidden[0]}-(?:(?!</item>).)*</item>", "", body, flags=re.S)
-            return super().send(status, body, content_type, headers, length, validators)
+            return super().send(status, body, content_type, headers, length)
 
     db = tmp_path / "archive.db"
     with running(site, handler=FeedWithout):
@@ -106,7 +105,7 @@ def test_feeds_and_listings_are_asked_for_conditionally(replica, tmp_path):
     db = tmp_path / "archive.db"
     assert crawl(replica.base_url, db, "first").returncode == 0
     listings_first = served(replica)["listing"]
-    assert (tmp_path / "archive.db.httpcache").is_dir()
+    assert (tmp_path / "archive.httpcache").is_dir()
     replica.control("reset-stats")
     # Nothing new: the feed answers 304 and its kept copy shows archived articles.
     quiet = crawl(replica.base_url, db, "quiet", RTARABIC_REVISIT_HOURS=0)
@@ -131,7 +130,7 @@ def test_feeds_and_listings_are_asked_for_conditionally(replica, tmp_path):
 def test_without_conditional_requests_nothing_is_kept(replica, tmp_path):
     db = tmp_path / "archive.db"
     assert crawl(replica.base_url, db, "first", RTARABIC_CONDITIONAL_REQUESTS=False).returncode == 0
-    assert not (tmp_path / "archive.db.httpcache").exists()
+    assert not (tmp_path / "archive.httpcache").exists()
 
 
 

@@ -167,9 +167,10 @@ class ReplicaHandler(BaseHTTPRequestHandler):
     # -- responses ------------------------------------------------------------------------------
 
     def send(self, status: int, body: str | bytes, content_type: str = "text/html; charset=utf-8",
-             headers: dict | None = None, length: int | None = None, validators: bool = False) -> None:
+             headers: dict | None = None, length: int | None = None) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         headers = dict(headers or {})
+        validators, self.validated = getattr(self, "validated", False), False
         if validators and status == 200:
             headers.update(self.validators(data))
             if self.not_modified(headers):
@@ -187,6 +188,14 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         if length is not None:
             self.close_connection = True
+
+    def send_validated(self, status: int, body: str, content_type: str = "text/html; charset=utf-8") -> None:
+        """``send`` for a feed or listing: with ETag and Last-Modified, and 304 when the request's match.
+
+        A flag rather than an argument, so that handlers overriding ``send`` keep working.
+        """
+        self.validated = True
+        self.send(status, body, content_type)
 
     def validators(self, data: bytes) -> dict:
         newest = self.server.site.newest(1)
@@ -226,17 +235,17 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             self.server.user_agents[self.headers.get("User-Agent", "")] += 1
         if path == "/":
             count("other", raw_path)
-            return self.send(200, pages.home_page(site), validators=True)
+            return self.send_validated(200, pages.home_page(site))
         if path == "/robots.txt":
             count("other", raw_path)
             return self.send(200, pages.robots(site), "text/plain; charset=utf-8")
         if path in ("/rss", "/rss/"):
             count("rss", raw_path)
-            return self.send(200, pages.rss(site), "application/rss+xml; charset=utf-8", validators=True)
+            return self.send_validated(200, pages.rss(site), "application/rss+xml; charset=utf-8")
         match = re.match(r"^/rss/([a-z_]+)/?$", path)
         if match and match[1] in SECTIONS:
             count("rss", raw_path)
-            return self.send(200, pages.rss(site, match[1]), "application/rss+xml; charset=utf-8", validators=True)
+            return self.send_validated(200, pages.rss(site, match[1]), "application/rss+xml; charset=utf-8")
         if path == "/sitemap.xml":
             count("sitemap", raw_path)
             return self.send(200, pages.sitemap_index(site), "application/xml; charset=utf-8")
@@ -256,11 +265,11 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             count("tag", raw_path)
             if match[1] not in TAG_NAMES:
                 return self.not_found()
-            return self.send(200, pages.tag_page(site, match[1]), validators=True)
+            return self.send_validated(200, pages.tag_page(site, match[1]))
         match = re.match(r"^/([a-z_]+)/?$", path)
         if match and match[1] in SECTIONS:
             count("section", raw_path)
-            return self.send(200, pages.section_page(site, match[1]), validators=True)
+            return self.send_validated(200, pages.section_page(site, match[1]))
         match = ARTICLE_PATH.match(path)
         if match and match["section"] in SECTIONS and site.is_article(int(match["id"])):
             amp = bool(match["tail"] and match["tail"].startswith("/amp"))
@@ -304,7 +313,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         if ids is None:
             return self.not_found()
         chosen = site.listing(ids, int(match["page"]), min(int(match["limit"]), 50))
-        self.send(200, pages.listing_items(site, chosen, criteria.get("category")) if chosen else "", validators=True)
+        self.send_validated(200, pages.listing_items(site, chosen, criteria.get("category")) if chosen else "")
 
     # -- articles and their faults --------------------------------------------------------------
 
