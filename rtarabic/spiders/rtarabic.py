@@ -12,6 +12,19 @@ Each article id is requested once per run, whatever URL it was found under, at
 its canonical URL. Incremental runs skip ids the archive (``RTARABIC_DB``)
 already holds, except those published within ``RTARABIC_REVISIT_HOURS``.
 
+A plain incremental run (no sections, tags or max_pages asked for) reads the
+feed first (``feed_first``): when ``/rss/`` reaches an archived article, it lists
+everything published since and no listing is walked; else the home page's
+newest-first listing is walked until a "load more" page shows an archived
+article. The articles of the revisit window are asked for by their archived
+URLs. Every ``RTARABIC_SWEEP_HOURS`` a run is a ``sweep`` instead and walks every
+listing as below; the feed storage records ``sweep`` in the run's ``runs`` row.
+
+Date backfills collect the URLs of every sitemap kept for the window, then find
+the window's run of ids with a binary search per edge (ids grow with time;
+``sitemaps.EdgeSearch``), probing articles (or asking the archive when it holds
+them), and fetch only that run.
+
 A listing's walk is complete when it reaches the listing's end, or a page that
 holds only skipped ids and reaches down to the newest id of the listing's last
 complete walk (the archive's ``listings`` table); ``completed_walks`` maps each
