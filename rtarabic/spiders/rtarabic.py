@@ -109,7 +109,8 @@ def article_priority(depth: int, hops: int = 0) -> int:
 
 @dataclass
 class SitemapBackfill:
-    """One sitemap file of a date backfill: its article ids (ascending), their URLs, the two edge searches."""
+    """A date backfill's candidates: every article id its sitemaps list (ascending, lastmod rule applied),
+    their URLs, the searches for the window's two edges, and the probes awaiting an answer."""
 
     ids: list[int]
     urls: dict[int, str]
