@@ -32,6 +32,8 @@ def parse_args(argv=None):
     parser.add_argument("--articles", type=int, default=10_000, help="replica size of the throughput crawl")
     parser.add_argument("--economy-articles", type=int, default=2_000,
                         help="replica size of the cron-run benchmark (the backfill uses --articles)")
+    parser.add_argument("--million", type=int, default=1_000_000,
+                        help="articles of the synthetic archive of the opt-in `search_million` benchmark")
     parser.add_argument("--big", type=int, default=50_000,
                         help="replica size of the memory crawl, whose archive the search benchmark uses")
     parser.add_argument("--pages", type=int, default=1000, help="pages of the extraction benchmark")
@@ -100,6 +102,12 @@ def main(argv=None) -> None:
             results["install"] = {"measured": now(), **economy.install(log=log)}
         if "memory" in wanted:
             run_memory_benchmark(args, workdir, results)
+        if "search_million" in wanted:  # opt-in: builds a file of some 8 GB
+            db = workdir / "million" / "rtarabic.db"
+            db.parent.mkdir(parents=True, exist_ok=True)
+            build = archive.synthetic_archive(db, args.million, log=log)
+            results["search_million"] = {"measured": now(), "build": build, "size": archive.size(db),
+                                         "search": archive.search_latency(db, log=log)}
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
