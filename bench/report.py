@@ -40,6 +40,14 @@ WHY = {
         "with 13 sections, paid once a day instead of on every cron run. Feeds and listings are asked for "
         "with If-None-Match/If-Modified-Since; a listing that did not change answers 304 (counted under "
         "`not_modified`), which saves bytes, not requests."),
+    "search_million": (
+        "The search canned query orders matches by `rank` (bm25), which scores every match before keeping 100. "
+        "The synthetic texts come from the replica's small vocabulary, so every test word is common: measured "
+        "directly in SQLite on this archive, `بوتين` matches 475,487 articles (613 ms ranked) and even "
+        "`زاخاروفا` 361,473 (379 ms). The same queries newest first (`order by articles_search.rowid desc`, "
+        "ids grow with time) take about 1 ms. A real archive has rarer words, but a common one (a president's "
+        "name) will match a large share of a million articles: the canned query needs a newest-first or "
+        "time-bounded form (not changed here)."),
     "memory": (
         "The growth from 10,000 to 50,000 articles is state of the run, which grows with the run, not "
         "with the archive: the ids this run requested, listed and stored, and this run's content hashes "
@@ -199,7 +207,7 @@ def misses(results: dict) -> list[str]:
     big = results.get("search_million")
     if big and big["search"]["p95_ms"] >= 100:
         notes.append(f"- **Search at {big['size']['articles']:,} articles** p95 {big['search']['p95_ms']:.0f} ms "
-                     f"against 100 ms.")
+                     f"against 100 ms. {WHY['search_million']}")
     arc = results.get("archive")
     if arc and arc["search"]["p95_ms"] >= 100:
         notes.append(f"- **Search** p95 {arc['search']['p95_ms']:.0f} ms against 100 ms.")
