@@ -12,11 +12,11 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import archive, crawling, extraction, report, scrapybench
+from . import archive, crawling, economy, extraction, report, scrapybench
 from .common import Replica, machine
 
 HERE = Path(__file__).resolve().parent
-NAMES = ("extraction", "crawl", "memory")
+NAMES = ("extraction", "crawl", "economy", "install", "memory")
 
 
 def log(message: str) -> None:
@@ -27,8 +27,13 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default=",".join(NAMES),
                         help="comma-separated: extraction (with trafilatura), crawl (throughput against "
-                             "scrapy bench, incremental), memory (the big crawl, archive size, search)")
+                             "scrapy bench), economy (requests of cron runs and of a date backfill), install "
+                             "(the runtime set in a fresh venv), memory (the big crawl, archive size, search)")
     parser.add_argument("--articles", type=int, default=10_000, help="replica size of the throughput crawl")
+    parser.add_argument("--economy-articles", type=int, default=2_000,
+                        help="replica size of the cron-run benchmark (the backfill uses --articles)")
+    parser.add_argument("--million", type=int, default=1_000_000,
+                        help="articles of the synthetic archive of the opt-in `search_million` benchmark")
     parser.add_argument("--big", type=int, default=50_000,
                         help="replica size of the memory crawl, whose archive the search benchmark uses")
     parser.add_argument("--pages", type=int, default=1000, help="pages of the extraction benchmark")
@@ -46,14 +51,20 @@ def run_crawl_benchmarks(args, workdir: Path, results: dict) -> None:
         # The same crawl without raw capture: what keeping every page costs.
         uncaptured = crawling.full_crawl(replica, workdir / f"crawl-{args.articles}-nowarc", log=log,
                                          RTARABIC_WARC_DIR="")
-        incremental = crawling.incremental(replica, workdir / f"crawl-{args.articles}", log=log)
     reference.append(scrapybench.run())
     log(f"scrapy bench again: {reference[1]['pages_per_second']:.1f} pages/s")
     pages_per_second = sum(r["pages_per_second"] for r in reference) / len(reference)
     results["crawl"] = {"measured": now(), "crawl": crawl, "without_capture": uncaptured, "scrapy_bench": reference,
                         "scrapy_bench_pages_per_second": pages_per_second,
                         "ratio": crawl["articles_per_second"] / pages_per_second}
-    results["incremental"] = {"measured": now(), **incremental}
+
+
+def run_economy_benchmarks(args, workdir: Path, results: dict) -> None:
+    cron = economy.cron(args.economy_articles, workdir / f"cron-{args.economy_articles}", log=log)
+    results["incremental"] = {"measured": now(), "archive_articles": cron["archive_articles"], **cron["feed_first"]}
+    results["sweep"] = {"measured": now(), "archive_articles": cron["archive_articles"], **cron["sweep"]}
+    results["backfill"] = {"measured": now(), "articles": args.articles,
+                           **economy.backfill(args.articles, workdir / "backfill", log=log)}
 
 
 def run_memory_benchmark(args, workdir: Path, results: dict) -> None:
@@ -88,8 +99,18 @@ def main(argv=None) -> None:
             results["extraction"] = {"measured": now(), **extraction.run(args.pages, log=log)}
         if "crawl" in wanted:
             run_crawl_benchmarks(args, workdir, results)
+        if "economy" in wanted:
+            run_economy_benchmarks(args, workdir, results)
+        if "install" in wanted:
+            results["install"] = {"measured": now(), **economy.install(log=log)}
         if "memory" in wanted:
             run_memory_benchmark(args, workdir, results)
+        if "search_million" in wanted:  # opt-in: builds a file of some 8 GB
+            db = workdir / "million" / "rtarabic.db"
+            db.parent.mkdir(parents=True, exist_ok=True)
+            build = archive.synthetic_archive(db, args.million, log=log)
+            results["search_million"] = {"measured": now(), "build": build, "size": archive.size(db),
+                                         "search": archive.search_latency(db, log=log)}
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -58,3 +58,46 @@ def search_latency(db: Path, rounds: int = 20, log=print) -> dict:
               "p95_ms": timings[int(0.95 * (len(timings) - 1))], "max_ms": timings[-1], "rows": rows}
     log(f"search: p50 {result['p50_ms']:.1f} ms, p95 {result['p95_ms']:.1f} ms; rows {rows}")
     return result
+
+
+def synthetic_archive(db: Path, articles: int, *, pool_size: int = 2_000, batch: int = 1_000, log=print) -> dict:
+    """An archive of ``articles`` synthetic articles, written through ``Archive.upsert_articles`` in batches.
+
+    The texts come from a pool of replica articles (``tests.replica``'s generator, seed 1): each synthetic
+    article takes one's title, lead, section and tags, its paragraphs in a shuffled order, and an id and
+    publication time of its own (ids grow with time, one article every 5 minutes). Not crawled.
+    """
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from rtarabic.archive import Archive
+    from rtarabic.text import content_hash, word_count
+    from tests.replica.generator import Site
+
+    site = Site(articles=pool_size, seed=1, faults=False)
+    pool = [site.truth(i) for i in site.article_ids()]
+    rng = random.Random(1)
+    first_id, start = 3_000_000, datetime(2015, 1, 1, tzinfo=UTC)
+    archive = Archive(db)
+    started = time.perf_counter()
+    try:
+        for offset in range(0, articles, batch):
+            items = []
+            for n in range(offset, min(offset + batch, articles)):
+                base = pool[rng.randrange(len(pool))]
+                paragraphs = base["body"].split("\n\n")
+                rng.shuffle(paragraphs)
+                body, article_id = "\n\n".join(paragraphs), first_id + n
+                published = (start + timedelta(minutes=5 * n)).isoformat()
+                items.append({**base, "id": article_id, "url": base["url"].replace(str(base["id"]), str(article_id)),
+                              "body": body, "published": published, "modified": None,
+                              "crawled_at": published, "content_hash": content_hash(base["title"], body),
+                              "word_count": word_count(base["summary"], body)})
+            archive.upsert_articles(items)
+            if (offset // batch) % 100 == 0:
+                log(f"synthetic archive: {offset + len(items):,} articles, {time.perf_counter() - started:.0f} s")
+    finally:
+        archive.close()
+    seconds = time.perf_counter() - started
+    log(f"synthetic archive of {articles:,} articles built in {seconds:.0f} s")
+    return {"articles": articles, "build_seconds": seconds, "pool": pool_size, "batch": batch}

@@ -65,7 +65,7 @@ def fewest_pages(pages: dict[str, set[int]], wanted: set[int]) -> list[str]:
     return chosen
 
 
-def incremental(replica: Replica, workdir: Path, new: int = 50, log=print) -> dict:
+def incremental(replica: Replica, workdir: Path, new: int = 50, log=print, **settings) -> dict:
     """Publish ``new`` articles on an archived replica and count what a second run requests.
 
     The minimum is the new articles plus the fewest listing/feed pages (among those the run
@@ -74,7 +74,7 @@ def incremental(replica: Replica, workdir: Path, new: int = 50, log=print) -> di
     """
     published = set(replica.control(f"publish?n={new}")["ids"])
     replica.control("reset-stats")
-    crawl = run_crawl(replica.base_url, workdir, RTARABIC_REVISIT_HOURS=0)
+    crawl = run_crawl(replica.base_url, workdir, **{"RTARABIC_REVISIT_HOURS": 0, **settings})
     served = replica.control("stats")
     listing_paths = [path for path in served["by_path"]
                      if not ID_IN_PATH.search(path) and path != "/robots.txt"]
@@ -94,6 +94,11 @@ def incremental(replica: Replica, workdir: Path, new: int = 50, log=print) -> di
         "by_kind": {key.rsplit("/", 1)[1]: value for key, value in crawl.stats.items()
                     if key.startswith("rtarabic/requests/")},
         "seconds": crawl.seconds,
+        # Runs that read the feed first record whether it reached the archive; sweeps do not.
+        "sweep": "rtarabic/feed/reached_archive" not in crawl.stats,
+        "feed_reached_archive": crawl.stat("rtarabic/feed/reached_archive", None),
+        "not_in_feed": crawl.stat("rtarabic/sweep/not_in_feed"),
+        "not_modified": served.get("not_modified", 0),
     }
     log(f"incremental: {requests} requests for {len(published)} new articles (minimum {minimum}), "
         f"{result['stored']} stored")

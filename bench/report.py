@@ -7,7 +7,9 @@ TARGETS = {
     "speed": "no slower than trafilatura",
     "f1": "F1 >= 0.995, exact >= 95%, 0 leaks",
     "drift": "all stored, title/lead/dates exact, F1 >= 0.9",
-    "incremental": "close to 1.0 x minimum",
+    "incremental": "<= 1.1 x minimum",
+    "backfill": "<= 1.1 x window + probes",
+    "install": "< 200 MB",
     "memory": "< 250 MB; big within 25% of 10k",
     "search": "p95 < 100 ms",
 }
@@ -29,13 +31,28 @@ WHY = {
         "third of the time. A drift page runs trafilatura itself after our selectors, so it is slower than "
         "trafilatura alone by our own share."),
     "incremental": (
-        "A run cannot know which listings hold the new articles, so it opens the home page, the RSS feed, "
-        "the landing page of every section and of every tag it discovers, and one further \"load more\" page "
-        "of each listing whose landing page had new articles, stopping each listing at the first page of "
-        "archived articles (`rtarabic/listing/stopped_known`). That fixed cost (about 80 listing requests "
-        "with 13 sections) does not grow with the archive; it is paid on every cron run. It could be cut by "
-        "trusting the RSS feed when its oldest item is already archived (the feed then holds every new "
-        "article), at the price of missing articles that only appear in section listings."),
+        "A cron run reads `/rss/` first: when the feed reaches an archived article it holds every article "
+        "published since, and no listing is walked. The replica's feed holds 30 items, fewer than the 50 new "
+        "articles, so the run goes on with the home page's newest-first listing (pages of 10) until a page "
+        "shows an archived article (`rtarabic/listing/stopped_archived`): the home page repeats the feed's "
+        "newest 10, and the last page holds archived articles, which the minimum does not count. Every "
+        "`RTARABIC_SWEEP_HOURS` (24) a sweep walks every listing instead, as every run did before: its cost "
+        "is in the sweep row, and `rtarabic/sweep/not_in_feed` counts the new articles it found that the feed "
+        "left out although they are newer than its oldest item (0 here: the replica's feed is complete)."),
+    "sweep": (
+        "A sweep opens the home page, the feed, the landing page of every section and of every tag it meets, "
+        "and the \"load more\" pages down to each listing's coverage: a fixed cost of some 80 listing pages "
+        "with 13 sections, paid once a day instead of on every cron run. Feeds and listings are asked for "
+        "with If-None-Match/If-Modified-Since; a listing that did not change answers 304 (counted under "
+        "`not_modified`), which saves bytes, not requests."),
+    "search_million": (
+        "The search canned query orders matches by `rank` (bm25), which scores every match before keeping 100. "
+        "The synthetic texts come from the replica's small vocabulary, so every test word is common: measured "
+        "directly in SQLite on this archive, `بوتين` matches 475,487 articles (613 ms ranked) and even "
+        "`زاخاروفا` 361,473 (379 ms). The same queries newest first (`order by articles_search.rowid desc`, "
+        "ids grow with time) take about 1 ms. A real archive has rarer words, but a common one (a president's "
+        "name) will match a large share of a million articles: the canned query needs a newest-first or "
+        "time-bounded form (not changed here)."),
     "memory": (
         "The growth from 10,000 to 50,000 articles is state of the run, which grows with the run, not "
         "with the archive: the ids this run requested, listed and stored, and this run's content hashes "
@@ -99,12 +116,38 @@ def rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
     if inc:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(inc["by_kind"].items()))
         out.append((
-            "Incremental run",
+            "Cron run, feed first",
             f"{inc['requests']} requests after {inc['published']} new articles ({kinds}; "
             f"{inc['stored']} stored; all found on listings: {inc['all_new_found']})",
             f"minimum {inc['minimum']} ({inc['published']} articles + "
-            f"{inc['minimum'] - inc['published']} listing pages)",
-            f"{inc['ratio']:.2f}", TARGETS["incremental"], "n/a"))
+            f"{inc['minimum'] - inc['published']} listing/feed pages)",
+            f"{inc['ratio']:.2f}", TARGETS["incremental"], _mark(inc["ratio"] <= 1.1)))
+    sweep = results.get("sweep")
+    if sweep:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(sweep["by_kind"].items()))
+        out.append((
+            "Cron run, sweep (every 24 h)",
+            f"{sweep['requests']} requests after {sweep['published']} new articles ({kinds}; "
+            f"{sweep['not_modified']} answered 304; {sweep['stored']} stored; not in the feed: "
+            f"{sweep['not_in_feed']})",
+            f"minimum {sweep['minimum']}", f"{sweep['ratio']:.2f}", "reported apart", "n/a"))
+    bf = results.get("backfill")
+    if bf:
+        out.append((
+            "Date backfill",
+            f"{bf['article_requests']} article requests ({bf['probes']} probes) for the {bf['in_window']} "
+            f"articles of {bf['window']} ({bf['stored']} stored; {bf['articles']:,}-article replica)",
+            f"window + probes = {bf['in_window'] + bf['probes']}; before: {bf['sitemap_entries']} (every "
+            f"sitemap URL not last modified before the window)",
+            f"{bf['ratio']:.2f}", TARGETS["backfill"], _mark(bf["article_requests"] <= bf["bound"])))
+    ins = results.get("install")
+    if ins:
+        out.append((
+            "Runtime install (requirements.txt)",
+            f"{ins['packages']} packages, {ins['mb']:.0f} MB in a fresh venv ({ins['venv_mb']:.0f} MB with "
+            f"its own pip and setuptools; {ins['seconds']:.0f} s)",
+            "trafilatura included" if ins["trafilatura"] else "without trafilatura", "",
+            TARGETS["install"], _mark(ins["mb"] < 200)))
     mem = results.get("memory")
     if crawl or mem:
         small = crawl["crawl"]["peak_rss_mb"] if crawl else None
@@ -131,6 +174,16 @@ def rows(results: dict) -> list[tuple[str, str, str, str, str, str]]:
         out.append(("Datasette search", f"p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms, max {q['max_ms']:.1f} "
                     f"({q['requests']} requests, 5 queries)", f"{s['articles']:,}-article archive", "",
                     TARGETS["search"], _mark(q["p95_ms"] < 100)))
+    big = results.get("search_million")
+    if big:
+        s, q, b = big["size"], big["search"], big["build"]
+        out.append(("Datasette search, synthetic archive",
+                    f"p50 {q['p50_ms']:.1f} ms, p95 {q['p95_ms']:.1f} ms, max {q['max_ms']:.1f} "
+                    f"({q['requests']} requests, 5 queries)",
+                    f"{s['articles']:,} articles written through the archive's API in batches of {b['batch']:,} "
+                    f"in {b['build_seconds'] / 60:.0f} min; {s['bytes'] / 2**30:.1f} GiB "
+                    f"({s['bytes_per_article']:,.0f} bytes/article, FTS {s['fts_bytes_per_article']:,.0f})",
+                    "", TARGETS["search"], _mark(q["p95_ms"] < 100)))
     return out
 
 
@@ -168,8 +221,16 @@ def misses(results: dict) -> list[str]:
                          f"to {mem['big']['articles']:,} articles, close to the 25% limit. {WHY['memory']}")
     inc = results.get("incremental")
     if inc:
-        notes.append(f"- **Incremental run** (no fixed target) {inc['requests']} requests against a minimum of "
-                     f"{inc['minimum']} ({inc['ratio']:.1f}x). {WHY['incremental']}")
+        notes.append(f"- **Cron run** {inc['requests']} requests against a minimum of {inc['minimum']} "
+                     f"({inc['ratio']:.2f}x). {WHY['incremental']}")
+    sweep = results.get("sweep")
+    if sweep:
+        notes.append(f"- **Sweep** {sweep['requests']} requests against a minimum of {sweep['minimum']} "
+                     f"({sweep['ratio']:.2f}x). {WHY['sweep']}")
+    big = results.get("search_million")
+    if big and big["search"]["p95_ms"] >= 100:
+        notes.append(f"- **Search at {big['size']['articles']:,} articles** p95 {big['search']['p95_ms']:.0f} ms "
+                     f"against 100 ms. {WHY['search_million']}")
     arc = results.get("archive")
     if arc and arc["search"]["p95_ms"] >= 100:
         notes.append(f"- **Search** p95 {arc['search']['p95_ms']:.0f} ms against 100 ms.")
@@ -179,7 +240,9 @@ def misses(results: dict) -> list[str]:
 def document(results: dict, table_text: str) -> str:
     m = results["machine"]
     measured = {name: results[name]["measured"] for name in
-                ("extraction", "crawl", "incremental", "memory", "archive") if name in results}
+                ("extraction", "crawl", "incremental", "sweep", "backfill", "install", "memory", "archive",
+                 "search_million")
+                if name in results}
     lines = [
         "# Benchmarks",
         "",
@@ -234,11 +297,23 @@ against a reference measured in the same run.
   the page's furniture texts (the replica's list). Ours = `extract_article(html, url)`; trafilatura =
   `trafilatura.extract(html, url=...)` with its defaults, one paragraph a line. On drift pages, stored =
   title, body and publication date present; title/lead/dates exact = all four equal the truth.
-- **Incremental run**: after the throughput crawl, `/_replica/publish?n=50`, then a second crawl of the
-  same archive with `RTARABIC_REVISIT_HOURS=0` (revisits of recent articles are a deliberate extra cost
-  and are counted by the spider under `rtarabic/requests/revisit`). Requests = the downloader's request
-  count (robots.txt included). Minimum = 50 + the fewest listing/feed pages, among those the run fetched,
-  that together show all 50 (greedy cover).
+- **Cron runs**: a full crawl of a `--economy-articles` (default 2,000) replica, then
+  `/_replica/publish?n=50` and a second crawl of the same archive with `RTARABIC_REVISIT_HOURS=0`
+  (revisits of recent articles are a deliberate extra cost, counted by the spider under
+  `rtarabic/requests/revisit`): it reads the feed first, the full crawl having been a sweep. Then 50 more
+  and a sweep (`RTARABIC_SWEEP_HOURS=0`). Requests = the downloader's request count (robots.txt included).
+  Minimum = 50 + the fewest listing/feed pages, among those the run fetched, that together show all 50
+  (greedy cover).
+- **Date backfill**: `-a since=2019-03-01 -a until=2019-04-30` into a fresh archive from the
+  `--articles` (10,000) replica. Article requests (probes included) against the articles the replica
+  published in the window (its ground truth) plus the probes; "before" is what the spider fetched until
+  the binary search came: every URL of the window's yearly sitemaps not last modified before `since`.
+- **Search at 1,000,000 articles** (opt-in: `python -m bench --only search_million`): a synthetic archive
+  written through `Archive.upsert_articles` in batches of 1,000 (texts of 2,000 replica articles, paragraphs
+  shuffled, ids and dates of their own), then the same Datasette search measurement as above.
+- **Runtime install**: `pip install -r requirements.txt` into a fresh venv (the machine's pip
+  configuration and wheel cache); packages as `pip list` counts them (pip and setuptools left out), size
+  of `site-packages` without pip and setuptools.
 - **Memory**: peak RSS (`ru_maxrss` from `wait4` of the crawl subprocess) of the 10,000-article crawl
   above and of a crawl of `--big` (default 50,000) articles.
 - **Archive**: file size of the 50,000-article archive (after a WAL checkpoint) per article, split with

@@ -47,13 +47,13 @@ import typing
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 from itemadapter import ItemAdapter
 
 from rtarabic.arabic import fts_query, normalize_arabic, register_functions
+from rtarabic.dates import utc_now
 from rtarabic.items import EXPORT_FIELDS, ArticleItem
 
 #: Milliseconds a connection waits for another one's lock before failing.
@@ -95,11 +95,6 @@ ARTICLE_COLUMNS = {
     "last_seen": str,
     "revision_count": int,
 }
-
-
-def utc_now() -> str:
-    """The current UTC time as the archive writes it: ``2024-03-12T08:15:00+00:00``."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def article_row(item) -> dict:
@@ -268,10 +263,24 @@ class Archive:
         """``listing key -> covered_top`` of every listing walked completely by a finished run."""
         return dict(self.db.execute("select key, covered_top from listings"))
 
+    def last_sweep(self) -> str | None:
+        """When the last finished run that walked every listing (a sweep) started, or None.
+
+        The spider marks such runs: ``sweep`` is true among the ``arguments`` the feed storage records.
+        """
+        sql = ("select max(started) from runs where finish_reason = 'finished' "
+               "and json_extract(arguments, '$.arguments.sweep') = 1")
+        return self.db.execute(sql).fetchone()[0]
+
     def recent_ids(self, since_iso: str) -> set[int]:
         """Ids of articles published at or after ``since_iso`` (ISO 8601 UTC)."""
         sql = "select id from articles where published >= ?"
         return {row[0] for row in self.db.execute(sql, [since_iso])}
+
+    def recent_urls(self, since_iso: str) -> dict[int, str]:
+        """``id -> url`` of the articles published at or after ``since_iso`` (ISO 8601 UTC)."""
+        sql = "select id, url from articles where published >= ?"
+        return dict(self.db.execute(sql, [since_iso]).fetchall())
 
     def known_hashes(self) -> dict[str, int]:
         """``content_hash -> id`` of every archived article."""
@@ -535,6 +544,10 @@ class ArchiveLookup:
     def id_for_hash(self, digest: str) -> int | None:
         """The id of an archived article whose current ``content_hash`` is ``digest`` (the highest such id)."""
         return self._one("select id from articles where content_hash = ? order by id desc limit 1", (digest,))
+
+    def published_of(self, article_id: int) -> str | None:
+        """The archived publication time (ISO 8601 UTC) of ``article_id``, None when unknown."""
+        return self._one("select published from articles where id = ?", (article_id,))
 
     def hash_for_id(self, article_id: int) -> str | None:
         """The archived ``content_hash`` of ``article_id``, None when it is not archived."""

@@ -85,6 +85,11 @@ _ISO = re.compile(
 )
 
 
+def utc_now() -> str:
+    """The current time as every timestamp the project writes: UTC, seconds, ``+00:00``."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
 def to_utc_iso(moment: datetime) -> str:
     """``moment`` in UTC as ``YYYY-MM-DDTHH:MM:SS+00:00`` (naive means site time)."""
     if moment.tzinfo is None:
@@ -97,14 +102,15 @@ def _tz(sign: str, hours: str, minutes: str | None) -> timezone:
     return timezone(-delta if sign == "-" else delta)
 
 
-def parse_iso(value: str | None) -> str | None:
+def parse_iso(value: str | None, *, naive: timezone = SITE_TIMEZONE) -> str | None:
     """A machine-readable timestamp (ISO 8601 in its usual shapes) in UTC, or None.
 
     Accepts ``2024-06-30T12:00:00+0300``, ``+03:00``, ``Z``, fractions, a space
-    for ``T``, no seconds, or a date alone.
+    for ``T``, no seconds, or a date alone. ``naive`` is the zone of a value that
+    states none: the site's by default, UTC for the operator's own bounds.
 
-    >>> parse_iso("2024-06-30T12:00:00+0300")
-    '2024-06-30T09:00:00+00:00'
+    >>> parse_iso("2024-06-30T12:00:00+0300"), parse_iso("2024-06-30", naive=UTC)
+    ('2024-06-30T09:00:00+00:00', '2024-06-30T00:00:00+00:00')
     """
     if not value:
         return None
@@ -113,7 +119,7 @@ def parse_iso(value: str | None) -> str | None:
         return None
     year, month, day, hour, minute, second, offset = match.groups()
     if offset is None:
-        tzinfo = SITE_TIMEZONE
+        tzinfo = naive
     elif offset.upper() == "Z":
         tzinfo = UTC
     else:

@@ -1,4 +1,4 @@
-"""Downloader middlewares: base-URL rewriting, back-off on 429/5xx, anti-bot interstitial detection.
+"""Downloader middlewares: base-URL rewriting, exact offsite filtering, anti-bot interstitial detection.
 
 - ``SiteOffsiteMiddleware`` is Scrapy's offsite filter made exact: only the
   base URL's own scheme, host and port are fetched (Scrapy compares host names,
@@ -6,9 +6,6 @@
 - ``RebaseMiddleware`` sends requests for arabic.rt.com (and its mirrors) to
   ``RTARABIC_BASE_URL`` when that differs: contracts (``scrapy check``) carry
   static live URLs, and pages may hold absolute live links.
-- ``BackoffMiddleware`` widens the download delay of a host that answers 429 or
-  5xx (honouring ``Retry-After``) and narrows it again on success. Scrapy's
-  RetryMiddleware retries at once and has no back-off of its own.
 - ``InterstitialMiddleware`` recognises anti-bot answers (DDoS-Guard and the
   like), counts them in ``rtarabic/blocked`` and ``rtarabic/blocked/<kind>``,
   says once what to do, and drops them so that nothing stores them.
@@ -102,59 +99,6 @@ class InterstitialMiddleware:
         count = self.stats.get_value("rtarabic/blocked")
         if count:
             logger.warning("%(count)d pages were anti-bot interstitials and were not stored", {"count": count})
-
-
-def backoff_delay(current: float, *, base: float, maximum: float, retry_after: str | None = None) -> float:
-    """The next download delay after a 429/5xx: Retry-After if given, else double (at least ``base``).
-
-    >>> backoff_delay(0, base=1, maximum=60), backoff_delay(8, base=1, maximum=10), backoff_delay(1, base=1, maximum=60, retry_after="30")
-    (1, 10, 30.0)
-    """
-    if retry_after and retry_after.strip().isdigit():
-        return min(float(retry_after), maximum)
-    return min(max(current * 2, base), maximum)
-
-
-class BackoffMiddleware:
-    """Slows a host down when it answers 429 or 5xx; recovers gradually on success.
-
-    Settings: ``RTARABIC_BACKOFF_ENABLED`` (True), ``RTARABIC_BACKOFF_BASE_DELAY`` (1 s, the first
-    back-off step), ``RTARABIC_BACKOFF_MAX_DELAY`` (60 s), ``RTARABIC_BACKOFF_HTTP_CODES`` (429, 5xx).
-    """
-
-    def __init__(self, crawler):
-        settings = crawler.settings
-        self.crawler = crawler
-        self.base = settings.getfloat("RTARABIC_BACKOFF_BASE_DELAY")
-        self.maximum = settings.getfloat("RTARABIC_BACKOFF_MAX_DELAY")
-        self.codes = {int(c) for c in settings.getlist("RTARABIC_BACKOFF_HTTP_CODES")}
-        self.floor = settings.getfloat("DOWNLOAD_DELAY")
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("RTARABIC_BACKOFF_ENABLED"):
-            raise NotConfigured
-        return cls(crawler)
-
-    def _slot(self, request):
-        downloader = self.crawler.engine.downloader
-        return downloader.slots.get(downloader.get_slot_key(request))
-
-    def process_response(self, request, response):
-        slot = self._slot(request)
-        if slot is None:
-            return response
-        if response.status in self.codes:
-            retry_after = response.headers.get("Retry-After", b"").decode("latin-1") or None
-            slot.delay = backoff_delay(slot.delay, base=self.base, maximum=self.maximum, retry_after=retry_after)
-            self.crawler.stats.inc_value("rtarabic/backoff")
-            logger.info(
-                "%(status)d from %(url)s: download delay now %(delay).1fs",
-                {"status": response.status, "url": response.url, "delay": slot.delay},
-            )
-        elif response.status < 400 and slot.delay > self.floor:
-            slot.delay = max(self.floor, slot.delay * 0.75)
-        return response
 
 
 class RebaseMiddleware:

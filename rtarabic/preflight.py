@@ -71,12 +71,13 @@ def _http_codes(value) -> None:
 
 
 #: Settings read as another type than their default's (48 hours, read with ``getfloat``).
-TYPES = {"RTARABIC_REVISIT_HOURS": 0.0}
+TYPES = {"RTARABIC_REVISIT_HOURS": 0.0, "RTARABIC_SWEEP_HOURS": 0.0}
 
 #: Rules beyond the type of the default, by setting.
 RULES = {
     "RTARABIC_BASE_URL": check_base_url,
     "RTARABIC_REVISIT_HOURS": _at_least(0),
+    "RTARABIC_SWEEP_HOURS": _at_least(0),
     "RTARABIC_MAX_PAGES": _at_least(0),
     "RTARABIC_ARTICLE_HOPS": _at_least(0),
     "RTARABIC_DB_BATCH_SIZE": _at_least(1),
@@ -85,8 +86,6 @@ RULES = {
     "RTARABIC_HEALTH_MAX_FAILED_SHARE": _share,
     "RTARABIC_HEALTH_MAX_FALLBACK_SHARE": _share,
     "RTARABIC_HEALTH_MAX_BLOCKED": _at_least(0),
-    "RTARABIC_BACKOFF_BASE_DELAY": _at_least(0),
-    "RTARABIC_BACKOFF_MAX_DELAY": _at_least(0),
     "RTARABIC_BACKOFF_HTTP_CODES": _http_codes,
     "RTARABIC_UNREACHABLE_AFTER": _at_least(1),
     "RTARABIC_WARC_MAX_BYTES": _at_least(1),

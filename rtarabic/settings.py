@@ -29,12 +29,15 @@ RTARABIC_JSONL = "output/%(name)s-%(time)s.jsonl"
 # runs, so that edits become revisions.
 RTARABIC_REVISIT_HOURS = 48
 
-# Who to contact about this crawler; it goes into the User-Agent.
-RTARABIC_CONTACT = "https://github.com/rtarabic/rtarabic"
+# Who to contact about this crawler (mailto: or a URL of yours); it goes into the
+# User-Agent. Empty by default: the project has no public address to give, so the
+# User-Agent says none was set and a crawl of arabic.rt.com warns once until it is.
+RTARABIC_CONTACT = ""
 
 # --- Politeness (the live site) -------------------------------------------------
 
-# USER_AGENT is "rtarabic/<version> (news archiver; +<RTARABIC_CONTACT>)", set by the
+# USER_AGENT is "rtarabic/<version> (news archiver; +<RTARABIC_CONTACT>)" (without a contact:
+# "rtarabic/<version> (news archiver; no contact set: RTARABIC_CONTACT)"), set by the
 # rtarabic.useragent.ContactUserAgent add-on (below) so that -s RTARABIC_CONTACT reaches it.
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
@@ -105,6 +108,9 @@ RTARABIC_HEALTH_MAX_INVALID = 0
 RTARABIC_PROGRESS_INTERVAL = 60.0
 
 EXTENSIONS = {
+    # One delay controller: AutoThrottle, with back-off on 429/5xx (RTARABIC_BACKOFF_*).
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "rtarabic.throttle.BackoffThrottle": 0,
     "rtarabic.runlock.RunLockExtension": 0,
     "rtarabic.progress.BackfillProgress": 400,
     "rtarabic.monitors.RunHealthMonitor": 500,
@@ -128,15 +134,28 @@ RTARABIC_ARTICLE_HOPS = 1
 # listing's recorded coverage (README: "Incremental runs").
 RTARABIC_INCREMENTAL = True
 
+# Cron runs read the site-wide feed first: when /rss/ reaches an article the archive
+# holds, it lists every article published since and no listing is walked (if it does
+# not, the newest-first listing of all articles is walked until it reaches one). Every
+# RTARABIC_SWEEP_HOURS a run walks every listing instead (a sweep), catching what the
+# feed missed (stat rtarabic/sweep/not_in_feed); the runs table remembers the last
+# finished sweep. 0: every run is a sweep (the behaviour before the feed came first).
+RTARABIC_SWEEP_HOURS = 24
+
+# Ask for feeds and listings with If-None-Match/If-Modified-Since when the site gave
+# validators, keeping their last copies beside the archive (output/rtarabic.httpcache/
+# for output/rtarabic.db; rtarabic.revalidate: Scrapy's HTTP cache, never used without
+# asking the site).
+RTARABIC_CONDITIONAL_REQUESTS = True
+
 # Drop an item whose id, or whose text under another id, was already stored.
 RTARABIC_DEDUP_ENABLED = True
 
-# Back-off on 429/5xx (rtarabic.middlewares.BackoffMiddleware): the first step of
-# the download delay, its ceiling, and the statuses that trigger it. Scrapy's
-# RetryMiddleware retries these statuses but has no back-off of its own.
+# Back-off on these statuses (rtarabic.throttle.BackoffThrottle, which is AutoThrottle
+# with this rule added): the host's download delay becomes its Retry-After, or doubles,
+# from AUTOTHROTTLE_START_DELAY up to AUTOTHROTTLE_MAX_DELAY. Scrapy's RetryMiddleware
+# retries them (RETRY_HTTP_CODES) at that pace.
 RTARABIC_BACKOFF_ENABLED = True
-RTARABIC_BACKOFF_BASE_DELAY = 1.0
-RTARABIC_BACKOFF_MAX_DELAY = 60.0
 RTARABIC_BACKOFF_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524]
 
 # Write the final stats of the run as JSON to this file ("" = don't).
@@ -155,8 +174,6 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's offsite filter compares host names only; ours also compares scheme and port.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "rtarabic.middlewares.SiteOffsiteMiddleware": 50,
-    # Their responses are seen before RetryMiddleware (550) retries them.
-    "rtarabic.middlewares.BackoffMiddleware": 555,
     "rtarabic.middlewares.InterstitialMiddleware": 560,
     # Sees connection failures before RetryMiddleware (550) and answers after redirects (600).
     "rtarabic.reachability.Reachability": 590,
@@ -180,7 +197,8 @@ FEED_EXPORT_FIELDS = EXPORT_FIELDS
 # Derives FEEDS from RTARABIC_DB and RTARABIC_JSONL after -s overrides (an empty
 # value leaves that feed out); -o/-O or FEEDS replace these defaults. Overwriting
 # the archive (-O sqlite:...) is refused: it only grows, by upserts per article id.
-ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0, "rtarabic.useragent.ContactUserAgent": 0}
+ADDONS = {"rtarabic.feeds.ArchiveFeeds": 0, "rtarabic.useragent.ContactUserAgent": 0,
+          "rtarabic.revalidate.ConditionalRequests": 0}
 
 # Articles written per archive transaction, and the longest an article waits in
 # memory before its batch is written (so Datasette sees a slow crawl's articles).

@@ -26,8 +26,9 @@ TEST_SETTINGS = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,
-    "RTARABIC_BACKOFF_BASE_DELAY": 0.05,
-    "RTARABIC_BACKOFF_MAX_DELAY": 0.2,
+    # The back-off on 429/5xx (AutoThrottle off, so only it moves the delay): short steps.
+    "AUTOTHROTTLE_START_DELAY": 0.05,
+    "AUTOTHROTTLE_MAX_DELAY": 0.2,
     "LOG_LEVEL": "INFO",
 }
 

@@ -73,5 +73,5 @@ def test_every_fault_is_counted(crawled):
                    and "Timeout" in k)
     assert timeouts == injected["timeout"]
     assert stats.get("rtarabic/blocked", 0) == injected["403"]
-    truncated = stats.get("rtarabic/retry/truncated", 0) + stats.get("rtarabic/extract/failed/truncated", 0)
+    truncated = stats.get("retry/reason_count/truncated", 0) + stats.get("rtarabic/extract/failed/truncated", 0)
     assert truncated == injected["truncated"]

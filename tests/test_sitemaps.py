@@ -1,10 +1,21 @@
 """Backfill helpers over sitemap XML (rtarabic/sitemaps.py)."""
 
-from datetime import UTC, datetime
+from bisect import bisect_left
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from rtarabic.sitemaps import Window, child_year, parse_window, select_children, select_urls
+from rtarabic.sitemaps import (
+    EdgeSearch,
+    Window,
+    child_year,
+    edge_searches,
+    parse_window,
+    select_children,
+    select_urls,
+)
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 
@@ -150,3 +161,55 @@ def test_child_year():
         child_year(u) for u in ("/sitemap_2023.xml", "/sitemap_2023_2.xml", "/sitemap.xml", "/x_2023.xml")
     ] == [2023, 2023, None, None]
 
+
+
+# --- Edge searches of a date backfill (issue 12: a few probes instead of every sitemap URL) ---------------
+
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+def run_search(search: EdgeSearch, published: dict[int, datetime | None]) -> int:
+    while not search.done:
+        article_id = search.probe()
+        assert search.probe() == article_id  # asked again before an answer: the same probe
+        assert search.record(article_id, published[article_id])
+    return search.answer
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**6), unique=True, max_size=300),
+       st.integers(min_value=-5, max_value=400))
+def test_an_edge_search_finds_the_first_id_at_or_after_the_bound(ids, bound_hours):
+    ids.sort()
+    published = {i: START + timedelta(hours=n) for n, i in enumerate(ids)}  # ids grow with time
+    bound = START + timedelta(hours=bound_hours)
+    search = EdgeSearch(ids, bound)
+    answer = run_search(search, published)
+    assert answer == bisect_left([published[i] for i in ids], bound)
+    assert search.probes <= max(len(ids), 1).bit_length()
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**6), unique=True, min_size=1, max_size=200),
+       st.integers(min_value=0, max_value=200), st.sets(st.integers(min_value=0, max_value=199)))
+def test_an_unreadable_probe_widens_the_search_never_narrows_it(ids, bound_hours, unreadable):
+    ids.sort()
+    published = {i: None if n in unreadable else START + timedelta(hours=n) for n, i in enumerate(ids)}
+    bound = START + timedelta(hours=bound_hours)
+    truth = bisect_left(range(len(ids)), bound_hours)
+    low = run_search(EdgeSearch(ids, bound, widen="low"), published)
+    high = run_search(EdgeSearch(ids, bound, widen="high"), published)
+    # The window [low edge, high edge) keeps every id the exact search would keep, and maybe more.
+    assert low <= truth <= high
+
+
+def test_a_record_for_another_id_changes_nothing():
+    search = EdgeSearch([1, 2, 3], START)
+    probe = search.probe()
+    assert not search.record(probe + 100, START)
+    assert search.probe() == probe
+
+
+def test_open_ends_need_no_search():
+    assert edge_searches([1, 2], Window()) == (None, None)
+    low, high = edge_searches([1, 2], parse_window("2024-01-01", "2024-02-01"))
+    assert (low.bound, high.bound) == (START, datetime(2024, 2, 2, tzinfo=UTC))

@@ -13,6 +13,19 @@ Each article id is requested once per run, whatever URL it was found under, at
 its canonical URL. Incremental runs skip ids the archive (``RTARABIC_DB``)
 already holds, except those published within ``RTARABIC_REVISIT_HOURS``.
 
+A plain incremental run (no sections, tags or max_pages asked for) reads the
+feed first (``feed_first``): when ``/rss/`` reaches an archived article, it lists
+everything published since and no listing is walked; else the home page's
+newest-first listing is walked until a "load more" page shows an archived
+article. The articles of the revisit window are asked for by their archived
+URLs. Every ``RTARABIC_SWEEP_HOURS`` a run is a ``sweep`` instead and walks every
+listing as below; the feed storage records ``sweep`` in the run's ``runs`` row.
+
+Date backfills collect the URLs of every sitemap kept for the window, then find
+the window's run of ids with a binary search per edge (ids grow with time;
+``sitemaps.EdgeSearch``), probing articles (or asking the archive when it holds
+them), and fetch only that run.
+
 A listing's walk is complete when it reaches the listing's end, or a page that
 holds only skipped ids and reaches down to the newest id of the listing's last
 complete walk (the archive's ``listings`` table); ``completed_walks`` maps each
@@ -29,15 +42,17 @@ deduplicate. The README's "Crawling" section documents arguments and settings.
 
 import datetime as dt
 import logging
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 
 import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from rtarabic import extract, sitemaps
 from rtarabic import urls as grammar
 from rtarabic.arguments import parse_arguments
+from rtarabic.dates import utc_now
 from rtarabic.items import ArticleItem
 from rtarabic.middlewares import record_blocked
 
@@ -49,11 +64,6 @@ _ITEM_FIELDS = {f.name for f in fields(ArticleItem)}
 # page comes just after that page's level and before the next page.
 _STEP = 10
 _HOP_PENALTY = 1000
-
-
-def utc_now() -> str:
-    """Now, UTC, seconds precision, ``+00:00``."""
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def next_page_number(listing_urls: list[str], template: str) -> int:
@@ -74,6 +84,20 @@ def next_page_number(listing_urls: list[str], template: str) -> int:
     return 0
 
 
+def sweep_due(last_sweep: str | None, hours: float, now: dt.datetime | None = None) -> bool:
+    """Whether a cron run should walk every listing: no finished sweep yet, or the last one is ``hours`` old.
+
+    >>> sweep_due(None, 24), sweep_due("2026-12-01T09:00:00+00:00", 24, dt.datetime(2026, 12, 1, 20, tzinfo=dt.UTC))
+    (True, False)
+    >>> sweep_due("2026-12-01T09:00:00+00:00", 0, dt.datetime(2026, 12, 1, 9, 1, tzinfo=dt.UTC))
+    True
+    """
+    if last_sweep is None or hours <= 0:
+        return True
+    elapsed = (now or dt.datetime.now(dt.UTC)) - dt.datetime.fromisoformat(last_sweep)
+    return elapsed >= dt.timedelta(hours=hours)
+
+
 def listing_priority(depth: int) -> int:
     """Priority of a listing page ``depth`` pages deep (landing pages and feeds are 0)."""
     return -_STEP * depth
@@ -82,6 +106,32 @@ def listing_priority(depth: int) -> int:
 def article_priority(depth: int, hops: int = 0) -> int:
     """Priority of an article found on a listing page ``depth`` deep, ``hops`` article links away."""
     return -_STEP * depth - _STEP // 2 - _HOP_PENALTY * hops
+
+
+@dataclass
+class SitemapBackfill:
+    """A date backfill's candidates: every article id its sitemaps list (ascending, lastmod rule applied),
+    their URLs, the searches for the window's two edges, and the probes awaiting an answer."""
+
+    ids: list[int]
+    urls: dict[int, str]
+    low: sitemaps.EdgeSearch | None
+    high: sitemaps.EdgeSearch | None
+    in_flight: set[int] = field(default_factory=set)
+
+    @property
+    def searches(self) -> list[sitemaps.EdgeSearch]:
+        return [search for search in (self.low, self.high) if search is not None]
+
+    @property
+    def done(self) -> bool:
+        return all(search.done for search in self.searches) and not self.in_flight
+
+    def window_ids(self) -> list[int]:
+        """The ids published in the window, newest first (once ``done``)."""
+        first = self.low.answer if self.low else 0
+        end = self.high.answer if self.high else len(self.ids)
+        return self.ids[first:end][::-1]
 
 
 class RtarabicSpider(scrapy.Spider):
@@ -109,10 +159,17 @@ class RtarabicSpider(scrapy.Spider):
         self.listing_ids: dict[str, tuple[list[int], ...]] = {}
         self.archive = None
         self.unarchived: set[int] = set()
-        self.recent: set[int] = set()
+        self.recent: dict[int, str] = {}
         self.coverage: dict[str, int] = {}
         self.walk_tops: dict[str, int] = {}
         self.completed_walks: dict[str, int] = {}
+        self.feed_first = False
+        self.sweep = False
+        self.feed_ids: set[int] = set()
+        self.sitemaps_pending = 0
+        self.sitemap_urls: dict[int, str] = {}
+        self.backfill: SitemapBackfill | None = None
+        self.sweep_only: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -138,19 +195,31 @@ class RtarabicSpider(scrapy.Spider):
         self.window = None
         if self.args.since or self.args.until:
             self.window = sitemaps.parse_window(self.raw_arguments["since"], self.raw_arguments["until"])
+        last_sweep = None
         if not (self.args.explicit or self.args.warc) and settings.getbool("RTARABIC_INCREMENTAL"):
             hours = settings.getfloat("RTARABIC_REVISIT_HOURS")
-            self.recent, self.coverage = self.archived_state(settings.get("RTARABIC_DB"), hours)
+            self.recent, self.coverage, last_sweep = self.archived_state(settings.get("RTARABIC_DB"), hours)
             if self.coverage is not None:
                 from rtarabic.archive import ArchiveLookup
 
                 self.archive = ArchiveLookup(settings.get("RTARABIC_DB"))
                 self.crawler.signals.connect(self.close_archive, signal=scrapy.signals.spider_closed)
+                # A plain cron run (no sections, tags or max_pages asked for) reads the feed first.
+                plain = self.discover and not any(self.raw_arguments[k] for k in ("sections", "tags", "max_pages"))
+                self.feed_first = plain and not sweep_due(last_sweep, settings.getfloat("RTARABIC_SWEEP_HOURS"))
             self.coverage = self.coverage or {}
+        # Recorded in the runs row (feeds.run_arguments): the next runs learn when the last sweep was.
+        self.sweep = self.discover and self.every_section and not self.feed_first and self.max_pages is None
+        if self.discover and self.archive is not None:
+            logger.info("%(mode)s (last sweep: %(last)s)",
+                        {"mode": "Sweep: every listing is walked" if self.sweep else "The feed comes first",
+                         "last": last_sweep or "none"})
 
     @staticmethod
-    def archived_state(db_path: str | None, revisit_hours: float) -> tuple[set[int], dict[str, int] | None]:
-        """``(ids published within the revisit window, listing coverage)``; coverage None without an archive.
+    def archived_state(db_path: str | None, revisit_hours: float) -> tuple[dict[int, str], dict[str, int] | None,
+                                                                            str | None]:
+        """``(id -> url of the articles published within the revisit window, listing coverage, last sweep)``;
+        coverage None without an archive.
 
         The archived ids are not loaded (the archive holds up to a million): ``is_archived`` asks for each.
         """
@@ -158,14 +227,15 @@ class RtarabicSpider(scrapy.Spider):
 
         with open_existing(db_path) as archive:
             if archive is None:
-                return set(), None
+                return {}, None, None
             since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=revisit_hours)).replace(microsecond=0)
-            recent = archive.recent_ids(since.isoformat())
+            recent = archive.recent_urls(since.isoformat())
             coverage = archive.listing_coverage()
+            last_sweep = archive.last_sweep()
         logger.info("Incremental run: %(recent)d archived articles to revisit, "
                     "%(covered)d listings walked completely before",
                     {"recent": len(recent), "covered": len(coverage)})
-        return recent, coverage
+        return recent, coverage, last_sweep
 
     def close_archive(self, spider=None) -> None:
         if self.archive is not None:
@@ -210,10 +280,15 @@ class RtarabicSpider(scrapy.Spider):
                 yield from self.id_requests(*args.ids)
             return
         if self.every_section:
-            yield self.listing_request(self.base_url + "/", "home", depth=0)
+            if not self.feed_first:
+                yield self.listing_request(self.base_url + "/", "home", depth=0)
             self.crawler.stats.inc_value("rtarabic/requests/feed")
-            yield scrapy.Request(grammar.rss_url(self.base_url), callback=self.parse_feed,
-                                 priority=listing_priority(0))
+            yield scrapy.Request(grammar.rss_url(self.base_url), callback=self.parse_feed, errback=self.feed_failed,
+                                 priority=listing_priority(0), meta={"revalidate": True})
+        if self.feed_first:
+            # No listing shows them all: the articles of the revisit window are asked for by their URLs.
+            yield from self.article_requests(list(self.recent.values()), depth=1)
+            return
         for section in args.sections:
             yield self.listing_request(grammar.section_url(section, self.base_url), f"section:{section}", depth=0)
         for slug in args.tags:
@@ -270,11 +345,11 @@ class RtarabicSpider(scrapy.Spider):
             url,
             callback=self.parse_listing,
             priority=listing_priority(depth) if priority is None else priority,
-            meta={"listing": listing, "depth_in_listing": depth, "template": template},
+            meta={"listing": listing, "depth_in_listing": depth, "template": template, "revalidate": True},
         )
 
     def tag_request(self, slug: str) -> scrapy.Request | None:
-        if slug in self.tags_seen:
+        if slug in self.tags_seen or self.feed_first:  # runs that read the feed first walk no tag listing
             return None
         self.tags_seen.add(slug)
         return self.listing_request(grammar.tag_url(slug, self.base_url), f"tag:{slug}", depth=0,
@@ -328,6 +403,7 @@ class RtarabicSpider(scrapy.Spider):
         links = extract.listing_links(page, response.url, base_url=self.base_url)
         ids = [grammar.article_id(link, self.base_url) for link in links]
         self.count_listing_ids(ids)
+        self.count_sweep_only(ids)
         yield from self.article_requests(links, depth=depth)
         if self.discover:
             for href in extract.tag_links(page):
@@ -347,6 +423,24 @@ class RtarabicSpider(scrapy.Spider):
         stats = self.crawler.stats
         stats.inc_value("rtarabic/listing/ids_seen", len(first))
         stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in first if not self.is_archived(i)))
+
+    def count_sweep_only(self, ids) -> None:
+        """In a sweep, notes the new articles a listing shows, for ``count_not_in_feed``."""
+        if self.sweep:
+            self.sweep_only |= {i for i in ids if i is not None and i not in self.sweep_only
+                                and not self.is_archived(i)}
+            self.count_not_in_feed()
+
+    def count_not_in_feed(self) -> None:
+        """``rtarabic/sweep/not_in_feed``: new articles the listings show that the feed left out although they
+        are newer than its oldest item (ids grow with time), i.e. articles a cron run reading the feed misses.
+
+        Older ones are not counted: the feed is a window of the newest articles. The feed and the listings
+        are parsed in any order, so the count is recomputed as either arrives (over this run's new ids only).
+        """
+        oldest = min(self.feed_ids) if self.feed_ids else None
+        missed = sum(1 for i in self.sweep_only if i not in self.feed_ids and (oldest is None or i > oldest))
+        self.crawler.stats.set_value("rtarabic/sweep/not_in_feed", missed)
 
     def next_listing_page(self, response, listing: str, depth: int, ids: list[int | None], page=None):
         """The next "load more" page, unless this page ended the walk of the listing.
@@ -374,6 +468,11 @@ class RtarabicSpider(scrapy.Spider):
         if not any(self.wanted(i) for i in fresh) and self.reaches_coverage(listing, ids):
             self.crawler.stats.inc_value("rtarabic/listing/stopped_known")
             return self.walk_completed(listing)
+        if self.feed_first and depth > 0 and any(self.is_archived(i) for i in ids):
+            # The feed did not reach the archive; this page of the newest-first listing does. (The home
+            # page itself also shows older articles in other blocks: only its "load more" pages decide.)
+            self.crawler.stats.inc_value("rtarabic/listing/stopped_archived")
+            return None
         if self.max_pages is not None and depth + 1 >= self.max_pages:
             return None
         page = page if page is not None else extract.parse(response.body)
@@ -419,26 +518,125 @@ class RtarabicSpider(scrapy.Spider):
         @returns requests 10
         """
         links = response.xpath("//item/link/text()").getall() or response.xpath("//*[local-name()='link']/text()").getall()
-        ids = [grammar.article_id(link.strip(), self.base_url) for link in links]
-        self.count_listing_ids([i for i in ids if i])
+        ids = [i for i in (grammar.article_id(link.strip(), self.base_url) for link in links) if i]
+        self.count_listing_ids(ids)
+        self.feed_ids.update(ids)
+        if self.sweep:
+            self.count_not_in_feed()
         yield from self.article_requests([link.strip() for link in links], depth=0)
+        if self.feed_first:
+            yield from self.after_feed(any(self.is_archived(i) for i in ids))
+
+    def after_feed(self, reached: bool):
+        """A run that read the feed first: done if the feed reached an archived article, else walk the
+        site-wide newest-first listing (the home page's) until a page does."""
+        stats = self.crawler.stats
+        if reached:
+            stats.set_value("rtarabic/feed/reached_archive", 1)
+            return
+        stats.set_value("rtarabic/feed/reached_archive", 0)
+        logger.info("The feed reaches no archived article: walking the home page's listing until one")
+        yield self.listing_request(self.base_url + "/", "home", depth=0)
+
+    def feed_failed(self, failure):
+        """The feed could not be read: a run that read it first walks the home page's listing instead."""
+        logger.warning("Could not read the feed %(url)s: %(error)s",
+                       {"url": failure.request.url, "error": failure.getErrorMessage()})
+        if self.feed_first:
+            yield from self.after_feed(False)
 
     def parse_sitemap_index(self, response):
         """Yearly sitemaps that can hold articles of the ``since``/``until`` window."""
-        for url in sitemaps.select_children(response.body, self.window):
+        children = sitemaps.select_children(response.body, self.window)
+        self.sitemaps_pending = len(children)
+        for url in children:
             self.crawler.stats.inc_value("rtarabic/requests/sitemap")
             yield scrapy.Request(grammar.rebase(url, self.base_url), callback=self.parse_sitemap,
-                                 priority=listing_priority(1))
+                                 errback=self.sitemap_failed, priority=listing_priority(1))
 
     def parse_sitemap(self, response):
-        """Article URLs of a yearly sitemap not last modified before ``since``, newest first."""
-        entries = sitemaps.select_urls(response.body, self.window)
-        entries.sort(key=lambda e: grammar.article_id(e[0], self.base_url) or 0, reverse=True)
-        links = [url for url, _lastmod in entries]
-        self.count_listing_ids([i for i in (grammar.article_id(link, self.base_url) for link in links) if i])
-        for request in self.article_requests(links, depth=1):
+        """Collects the article URLs of a sitemap not last modified before ``since``; after the last sitemap,
+        the window's articles.
+
+        Ids grow with publication time: one binary search per edge of the window (``sitemaps.EdgeSearch``)
+        over every collected id finds the window's run of ids with a few probes, and only that run is
+        fetched, newest first.
+        """
+        for url, _lastmod in sitemaps.select_urls(response.body, self.window):
+            parts = grammar.article_parts(url, self.base_url)
+            if parts is not None:
+                self.sitemap_urls.setdefault(parts[1], url)
+        yield from self.sitemap_done()
+
+    def sitemap_failed(self, failure):
+        logger.warning("Could not read the sitemap %(url)s: %(error)s",
+                       {"url": failure.request.url, "error": failure.getErrorMessage()})
+        yield from self.sitemap_done()
+
+    def sitemap_done(self):
+        self.sitemaps_pending -= 1
+        if self.sitemaps_pending > 0:
+            return
+        ids = sorted(self.sitemap_urls)
+        low, high = sitemaps.edge_searches(ids, self.window)
+        self.backfill = SitemapBackfill(ids, self.sitemap_urls, low, high)
+        yield from self.advance_backfill()
+
+    def advance_backfill(self):
+        """The next probes of the edge searches; once both are done, the window's articles."""
+        backfill = self.backfill
+        for search in backfill.searches:
+            while not search.done:
+                article_id = search.probe()
+                published = self.archive.published_of(article_id) if self.archive is not None else None
+                if published is not None:  # the archive knows when it was published: no request
+                    for each in backfill.searches:
+                        each.record(article_id, sitemaps.parse_time(published))
+                    continue
+                if article_id not in backfill.in_flight:
+                    backfill.in_flight.add(article_id)
+                    yield self.probe_request(article_id, backfill.urls[article_id])
+                break
+        if not backfill.done:
+            return
+        window_ids = backfill.window_ids()
+        # Only these are expected in the archive (the run's health compares them with what it stored).
+        self.count_listing_ids(window_ids)
+        self.crawler.stats.set_value("rtarabic/backfill/listed", len(backfill.ids))
+        self.crawler.stats.set_value("rtarabic/backfill/in_window", len(window_ids))
+        self.backfill = None
+        for request in self.article_requests([backfill.urls[i] for i in window_ids], depth=1):
             self.crawler.stats.inc_value("rtarabic/progress/total")  # rtarabic/progress.py
             yield request
+
+    def probe_request(self, article_id: int, url: str) -> scrapy.Request:
+        """An article fetched for its publication time (and stored, if it belongs to the window)."""
+        self.requested.add(article_id)
+        self.crawler.stats.inc_value("rtarabic/requests/article")
+        self.crawler.stats.inc_value("rtarabic/backfill/probes")
+        self.crawler.stats.inc_value("rtarabic/progress/total")  # a probe is an article page too
+        return scrapy.Request(grammar.canonicalize(url, self.base_url), callback=self.parse_article,
+                              errback=self.probe_failed, priority=listing_priority(0),
+                              meta={"article_id": article_id, "hops": 0, "probe": True}, dont_filter=True)
+
+    def probe_answered(self, meta: dict, published: dt.datetime | None):
+        """Records a probe's publication time (None: unreadable, the search widens) and goes on."""
+        backfill, article_id = self.backfill, meta.get("article_id")
+        if backfill is None or article_id not in backfill.in_flight:
+            return
+        backfill.in_flight.discard(article_id)
+        for search in backfill.searches:
+            search.record(article_id, published)
+        yield from self.advance_backfill()
+
+    def probe_failed(self, failure):
+        """A probe that got no page: the AMP copy may still answer it; else its search widens."""
+        retried = False
+        for request in self.article_failed(failure):
+            retried = True
+            yield request
+        if not retried:
+            yield from self.probe_answered(failure.request.meta, None)
 
     def parse_article(self, response):
         """One article page -> one ArticleItem (and, unless explicit, the tag pages and articles it links).
@@ -451,10 +649,18 @@ class RtarabicSpider(scrapy.Spider):
         page = extract.parse(response.body)
         extraction = extract.extract_article(page, response.url, base_url=self.base_url)
         self.count_extraction(extraction)
+        probe = "probe" in response.meta
         if extraction.article is None:
-            yield from self.handle_problem(response, extraction.problem)
+            retried = False
+            for request in self.handle_problem(response, extraction.problem):
+                retried = True
+                yield request
+            if probe and not retried:
+                yield from self.probe_answered(response.meta, None)
             return
         article = extraction.article
+        if probe:
+            yield from self.probe_answered(response.meta, sitemaps.parse_time(article.get("published")))
         if self.window and not self.window.contains(sitemaps.parse_time(article.get("published"))):
             self.crawler.stats.inc_value("rtarabic/backfill/outside_window")
             return
@@ -527,14 +733,9 @@ class RtarabicSpider(scrapy.Spider):
         logger.warning("No article at %(url)s: %(problem)s", {"url": response.url, "problem": problem})
 
     def retry_truncated(self, response) -> scrapy.Request | None:
-        """The same request again (up to RETRY_TIMES), when a page stopped mid-body."""
-        tries = response.meta.get("truncated_retries", 0)
-        if tries >= self.settings.getint("RETRY_TIMES"):
-            return None
-        self.crawler.stats.inc_value("rtarabic/retry/truncated")
-        meta = {k: v for k, v in response.meta.items() if k in ("article_id", "hops", "amp")}
-        return response.request.replace(meta={**meta, "truncated_retries": tries + 1}, dont_filter=True,
-                                        priority=response.request.priority - 1)
+        """The same request again (Scrapy's retry rules: RETRY_TIMES, RETRY_PRIORITY_ADJUST), when a page
+        stopped mid-body. Counted in ``retry/count`` and ``retry/reason_count/truncated`` with the rest."""
+        return get_retry_request(response.request, spider=self, reason="truncated")
 
     def article_failed(self, failure):
         """An article request that got no usable answer: try its AMP copy once when the canonical page fails."""

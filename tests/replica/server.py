@@ -25,8 +25,14 @@ draws again. Every page but robots.txt (articles, listings, RSS, sitemaps, secti
 connection closes) and ``503burst`` (this and the next ``burst_length - 1`` requests, whatever their
 path, answer 503); ``truncated`` hits canonical article pages only. ``/_replica/stats`` counts them
 under ``"injected"``.
+
+Feeds and listings (``/rss/``, ``/listing/...``, the home, section and tag pages) carry an
+``ETag`` (a hash of the body) and ``Last-Modified`` (the newest article's publication time),
+and answer ``304 Not Modified`` to a request whose ``If-None-Match`` (or, without one,
+``If-Modified-Since``) still matches; ``/_replica/stats`` counts them under ``"not_modified"``.
 """
 
+import hashlib
 import json
 import random
 import re
@@ -36,10 +42,12 @@ import traceback
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from email.utils import parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from . import pages
+from .dates import rfc822
 from .generator import SECTIONS, TAG_NAMES, Site
 
 ARTICLE_PATH = re.compile(r"^/(?P<section>[a-z_]+)/(?P<id>\d+)(?:-(?P<slug>[^/]*))?(?P<tail>/amp/?|/)?$")
@@ -80,6 +88,7 @@ class ReplicaServer(ThreadingHTTPServer):
         self.burst_left = 0
         self.burst_length = burst_length
         self.retry_after = retry_after
+        self.not_modified = 0
 
     @property
     def base_url(self) -> str:
@@ -94,7 +103,8 @@ class ReplicaServer(ThreadingHTTPServer):
     def stats(self) -> dict:
         with self.stats_lock:
             return {"total": sum(self.by_kind.values()), "by_kind": dict(self.by_kind), "by_path": dict(self.by_path),
-                    "injected": dict(self.injected), "user_agents": dict(self.user_agents)}
+                    "injected": dict(self.injected), "user_agents": dict(self.user_agents),
+                    "not_modified": self.not_modified}
 
     def draw_fault(self, path: str, kinds: tuple[str, ...]) -> str | None:
         """The rate-based fault of this request of ``path`` among ``kinds``, or None (and count it)."""
@@ -131,6 +141,7 @@ class ReplicaServer(ThreadingHTTPServer):
             self.user_agents.clear()
             self.failed_once.clear()
             self.injected.clear()
+            self.not_modified = 0
 
 
 class ReplicaHandler(BaseHTTPRequestHandler):
@@ -188,6 +199,13 @@ class ReplicaHandler(BaseHTTPRequestHandler):
              headers: dict | None = None, length: int | None = None) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         headers = dict(headers or {})
+        validators, self.validated = getattr(self, "validated", False), False
+        if validators and status == 200:
+            headers.update(self.validators(data))
+            if self.not_modified(headers):
+                with self.server.stats_lock:
+                    self.server.not_modified += 1
+                status, data, length = 304, b"", None
         self.server_name_header = headers.pop("Server", "nginx")
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -205,6 +223,33 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         self.send(403, pages.ddos_guard_page(), headers={
             "Server": "ddos-guard", "Set-Cookie": "__ddg1_=Xq7rYBnVXxq0PIZ1mFtP; Path=/; HttpOnly",
             "Cache-Control": "no-store"})
+    def send_validated(self, status: int, body: str, content_type: str = "text/html; charset=utf-8") -> None:
+        """``send`` for a feed or listing: with ETag and Last-Modified, and 304 when the request's match.
+
+        A flag rather than an argument, so that handlers overriding ``send`` keep working.
+        """
+        self.validated = True
+        self.send(status, body, content_type)
+
+    def validators(self, data: bytes) -> dict:
+        newest = self.server.site.newest(1)
+        headers = {"ETag": f'"{hashlib.sha1(data).hexdigest()[:16]}"'}
+        if newest:
+            headers["Last-Modified"] = rfc822(self.server.site.entries[newest[0]].published).replace("+0000", "GMT")
+        return headers
+
+    def not_modified(self, headers: dict) -> bool:
+        """RFC 9110: If-None-Match decides when present, else If-Modified-Since against Last-Modified."""
+        if_none_match = self.headers.get("If-None-Match")
+        if if_none_match is not None:
+            return headers["ETag"] in [tag.strip() for tag in if_none_match.split(",")]
+        since, modified = self.headers.get("If-Modified-Since"), headers.get("Last-Modified")
+        if not since or not modified:
+            return False
+        try:
+            return parsedate_to_datetime(modified) <= parsedate_to_datetime(since)
+        except (TypeError, ValueError):
+            return False
 
     def redirect(self, status: int, location: str) -> None:
         self.send(status, "", headers={"Location": location})
@@ -224,17 +269,17 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             self.server.user_agents[self.headers.get("User-Agent", "")] += 1
         if path == "/":
             count("other", raw_path)
-            return self.send(200, pages.home_page(site))
+            return self.send_validated(200, pages.home_page(site))
         if path == "/robots.txt":
             count("other", raw_path)
             return self.send(200, pages.robots(site), "text/plain; charset=utf-8")
         if path in ("/rss", "/rss/"):
             count("rss", raw_path)
-            return self.send(200, pages.rss(site), "application/rss+xml; charset=utf-8")
+            return self.send_validated(200, pages.rss(site), "application/rss+xml; charset=utf-8")
         match = re.match(r"^/rss/([a-z_]+)/?$", path)
         if match and match[1] in SECTIONS:
             count("rss", raw_path)
-            return self.send(200, pages.rss(site, match[1]), "application/rss+xml; charset=utf-8")
+            return self.send_validated(200, pages.rss(site, match[1]), "application/rss+xml; charset=utf-8")
         if path == "/sitemap.xml":
             count("sitemap", raw_path)
             return self.send(200, pages.sitemap_index(site), "application/xml; charset=utf-8")
@@ -254,11 +299,11 @@ class ReplicaHandler(BaseHTTPRequestHandler):
             count("tag", raw_path)
             if match[1] not in TAG_NAMES:
                 return self.not_found()
-            return self.send(200, pages.tag_page(site, match[1]))
+            return self.send_validated(200, pages.tag_page(site, match[1]))
         match = re.match(r"^/([a-z_]+)/?$", path)
         if match and match[1] in SECTIONS:
             count("section", raw_path)
-            return self.send(200, pages.section_page(site, match[1]))
+            return self.send_validated(200, pages.section_page(site, match[1]))
         match = ARTICLE_PATH.match(path)
         if match and match["section"] in SECTIONS and site.is_article(int(match["id"])):
             amp = bool(match["tail"] and match["tail"].startswith("/amp"))
@@ -304,7 +349,7 @@ class ReplicaHandler(BaseHTTPRequestHandler):
         if ids is None:
             return self.not_found()
         chosen = site.listing(ids, int(match["page"]), min(int(match["limit"]), 50))
-        self.send(200, pages.listing_items(site, chosen, criteria.get("category")) if chosen else "")
+        self.send_validated(200, pages.listing_items(site, chosen, criteria.get("category")) if chosen else "")
 
     # -- articles and their faults --------------------------------------------------------------
 
