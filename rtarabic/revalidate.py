@@ -15,9 +15,12 @@ Stats: Scrapy's ``httpcache/revalidate`` (304s), ``httpcache/invalidate``,
 ``httpcache/firsthand``, ``httpcache/miss``. README: "Incremental runs".
 """
 
+import logging
 from pathlib import Path
 
-from scrapy.extensions.httpcache import RFC2616Policy
+from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
+
+logger = logging.getLogger(__name__)
 
 
 class RevalidatePolicy(RFC2616Policy):
@@ -48,6 +51,27 @@ def cache_dir(db_path: str) -> str:
     return str(Path(db_path).absolute().with_suffix(".httpcache"))
 
 
+class KeptCopies(FilesystemCacheStorage):
+    """Scrapy's filesystem cache storage, except that a copy it cannot write (a full disk) costs only the
+    next run's conditional request for that page: logged once, counted in ``rtarabic/httpcache/store_failed``,
+    and the response goes on to the spider."""
+
+    def open_spider(self, spider) -> None:
+        super().open_spider(spider)
+        self.stats = spider.crawler.stats
+        self.warned = False
+
+    def store_response(self, spider, request, response) -> None:
+        try:
+            super().store_response(spider, request, response)
+        except OSError as error:
+            self.stats.inc_value("rtarabic/httpcache/store_failed")
+            if not self.warned:
+                self.warned = True
+                logger.warning("Could not keep a copy of %(url)s for conditional requests (%(error)s); "
+                               "the page is used all the same", {"url": request.url, "error": error})
+
+
 class ConditionalRequests:
     """Add-on: Scrapy's HTTP cache with ``RevalidatePolicy``, beside ``RTARABIC_DB``.
 
@@ -60,4 +84,5 @@ class ConditionalRequests:
             return
         settings.set("HTTPCACHE_ENABLED", True, priority="addon")
         settings.set("HTTPCACHE_POLICY", "rtarabic.revalidate.RevalidatePolicy", priority="addon")
+        settings.set("HTTPCACHE_STORAGE", "rtarabic.revalidate.KeptCopies", priority="addon")
         settings.set("HTTPCACHE_DIR", cache_dir(db), priority="addon")

@@ -156,3 +156,17 @@ def test_a_date_backfill_probes_the_edges_and_fetches_only_the_window(tmp_path):
     # and the run is healthy although it stores nothing.
     assert (again.returncode, again.ids) == (0, [])
     assert fetched_again == again.stat("rtarabic/backfill/probes") <= probes
+
+
+def test_a_copy_that_cannot_be_kept_costs_nothing_but_its_next_revalidation(replica, tmp_path):
+    # The full-disk probe of issue 14 also hit the kept copies of feeds and listings: writing one raised
+    # inside Scrapy's cache middleware and printed a traceback. A cache folder under a regular file fails
+    # every write the same way, on any machine.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    done = crawl(replica.base_url, tmp_path / "archive.db", "first", HTTPCACHE_DIR=str(blocker / "cache"))
+    assert done.returncode == 0, done.log[-3000:]
+    assert "Traceback" not in done.log
+    assert done.stat("rtarabic/httpcache/store_failed") > 0
+    assert done.log.count("Could not keep a copy of") == 1
+    assert len(done.ids) == 80
