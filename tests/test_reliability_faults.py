@@ -1,6 +1,7 @@
-"""Faults at rates: the replica answers 5% of requests with 500, lets 2% time out, truncates 2% of
-article pages and puts the DDoS-Guard 403 in front of 1%. The crawl completes, retries what is
-retryable, stores nothing broken and counts every fault."""
+"""Faults at rates, on every kind of page (feeds, sitemaps and listings too): the replica answers 5% of
+requests with 500, 2% with 503, 1% with 429 and Retry-After, starts a burst of five 503s on 0.6%, lets 2%
+time out, truncates 2% of article pages and puts the DDoS-Guard 403 in front of 1%. The crawl completes,
+retries what is retryable, stores nothing broken and counts every fault."""
 
 import json
 import urllib.request
@@ -12,7 +13,7 @@ from tests.replica.running import RunningReplica
 
 pytestmark = pytest.mark.slow
 
-RATES = "500=0.05,timeout=0.02,truncated=0.02,403=0.01"
+RATES = "500=0.05,503=0.02,429=0.01,503burst=0.006,timeout=0.02,truncated=0.02,403=0.01"
 TIMEOUT = 3  # DOWNLOAD_TIMEOUT of the crawl (generous: a loaded machine must not add timeouts); the replica stays silent twice as long
 
 
@@ -35,7 +36,7 @@ def crawled(tmp_path_factory):
 
 def test_every_kind_of_fault_happened(crawled):
     injected = crawled["served"]["injected"]
-    assert set(injected) == {"500", "timeout", "truncated", "403"}, injected
+    assert set(injected) == {"500", "503", "429", "503burst", "timeout", "truncated", "403"}, injected
 
 
 def test_crawl_completes(crawled):
@@ -58,17 +59,23 @@ def test_stored_rows_equal_truth(crawled):
 
 def test_retryable_faults_are_retried(crawled):
     stats, injected = crawled["stats"], crawled["served"]["injected"]
-    assert stats.get("retry/max_reached", 0) == 0
-    assert stats["retry/count"] >= injected["500"] + injected["timeout"]
-    # Only the interstitials (never retried: the block is the answer) and pages truncated on
-    # every try may be missing.
+    # Only a burst can outlast a request's retries: when few requests are in flight, its retries are the
+    # next requests the burst answers.
+    given_up = stats.get("retry/max_reached", 0)
+    assert given_up <= injected["503burst"]
+    assert stats["retry/count"] >= injected["500"] + injected["503"] + injected["429"] + injected["timeout"]
+    # Only the interstitials (never retried: the block is the answer), pages truncated on every try and
+    # pages given up in a burst may be missing.
     missing = set(crawled["site"].article_ids()) - set(crawled["rows"])
-    assert len(missing) <= injected["403"] + stats.get("rtarabic/extract/failed/truncated", 0)
+    assert len(missing) <= injected["403"] + stats.get("rtarabic/extract/failed/truncated", 0) + given_up
 
 
 def test_every_fault_is_counted(crawled):
     stats, injected = crawled["stats"], crawled["served"]["injected"]
     assert stats.get("downloader/response_status_count/500", 0) == injected["500"]
+    assert stats.get("downloader/response_status_count/429", 0) == injected["429"]
+    # Each burst answers 503 to the next five requests, whatever they ask for.
+    assert injected["503"] < stats.get("downloader/response_status_count/503", 0) <= injected["503"] + 5 * injected["503burst"]
     timeouts = sum(v for k, v in stats.items() if k.startswith("downloader/exception_type_count/")
                    and "Timeout" in k)
     assert timeouts == injected["timeout"]
