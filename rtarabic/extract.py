@@ -536,10 +536,11 @@ def _identity(doc: Selector, url: str, base_url: str) -> tuple[str, int, str | N
     return fetched
 
 
-def _read_body(blocks: list[Block], page_url: str) -> tuple[list[str], list[str], str | None, list]:
-    """Paragraph texts, their links, the source line's value and the links' elements, the text
-    rules of ``rtarabic.boilerplate`` applied to each block."""
-    texts, links, source, own_links = [], [], None, []
+def _read_body(blocks: list[Block], page_url: str) -> tuple[list[str], list[str], str | None, list, set[str]]:
+    """Paragraph texts, their links, the source line's value, the links' elements, and the
+    ``headline_key`` of every paragraph that is prose rather than the text of one of its links; the
+    text rules of ``rtarabic.boilerplate`` applied to each block."""
+    texts, links, source, own_links, prose = [], [], None, [], set()
     for block in blocks:
         value = source_of(block.text)
         if value:
@@ -548,12 +549,14 @@ def _read_body(blocks: list[Block], page_url: str) -> tuple[list[str], list[str]
         if is_furniture(block.text):
             continue
         texts.append(block.text)
+        if not any(normalize("".join(a.itertext())) == block.text for a in block.links):
+            prose.add(headline_key(block.text))
         for a in block.links:
             own_links.append(a)
             link = _absolute(a.get("href"), page_url)
             if link and link not in links:
                 links.append(link)
-    return texts, links, source, own_links
+    return texts, links, source, own_links, prose
 
 
 #: Memoised like ``_linked_article``: tag links recur on many pages.
@@ -755,10 +758,10 @@ def extract_article(html: "str | bytes | Page", url: str, *, base_url: str = DEF
     if layout is None and not blocks and (ld or og_type.startswith("article")
                                           or _first_date(_dates(row, doc, "published"))):
         blocks = _generic_blocks(page, url, title, summary)
-    paragraphs, links, source, own_links = _read_body(blocks, url)
+    paragraphs, links, source, own_links, prose = _read_body(blocks, url)
     if not paragraphs and isinstance(ld.get("articleBody"), str):
-        paragraphs, _, ld_source, _ = _read_body([Block(t) for t in map(normalize, ld["articleBody"].split("\n"))
-                                                   if t], url)
+        paragraphs, _, ld_source, _, prose = _read_body(
+            [Block(t) for t in map(normalize, ld["articleBody"].split("\n")) if t], url)
         source = source or ld_source
         if paragraphs and row is not L.FALLBACK:
             fallbacks.append("body")
@@ -807,7 +810,9 @@ def extract_article(html: "str | bytes | Page", url: str, *, base_url: str = DEF
         layout=layout.name if layout else GENERIC,
         fallbacks=fallbacks,
         missing=missing,
-        headlines=_headlines(doc, article_id, own_links, base_url),
+        # A headline the body gives as prose (a list item of a digest, a subhead) is the article's own
+        # text: only its linked copies are the leaks the sidebar-stripping pipeline removes.
+        headlines=[h for h in _headlines(doc, article_id, own_links, base_url) if headline_key(h) not in prose],
     )
 
 

@@ -388,6 +388,23 @@ def test_current_template_keeps_every_text_block_and_no_furniture():
     assert {"خبر آخر تماما", "عنوان مقال آخر", "بطاقة كبيرة", "بطاقة نصية"} <= set(extraction.headlines)
 
 
+def test_a_headline_given_as_prose_stays_and_only_its_linked_copy_is_stripped():
+    # A list item of the article that is also another article's headline in the sidebar (a digest of the
+    # day's news) is the article's text; the same headline as a link in the body is a leaked card.
+    from rtarabic.boilerplate import strip_body
+
+    sidebar = ('<aside><a href="/world/1600010-a/">منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي</a>'
+               '<a href="/world/1600011-b/">خبر جانبي آخر</a></aside>')
+    body = MESSY_BODY.replace("<ol><li>خطوة</li></ol>", "<ol><li>منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي</li></ol>"
+                              '<p><a href="/world/1600011-b/">خبر جانبي آخر</a></p>') + sidebar
+    extraction = extract_article(page(body, head=CURRENT_HEAD), URL, base_url=BASE)
+    paragraphs = extraction.article["body"].split("\n\n")
+    assert "منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي" in paragraphs and "خبر جانبي آخر" in paragraphs
+    assert "منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي" not in extraction.headlines
+    kept, removed = strip_body(extraction.article["body"], headlines=extraction.headlines)
+    assert removed == 1 and "منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي" in kept.split("\n\n")
+
+
 def test_body_paragraph_that_repeats_the_lead_survives_the_pipeline_rules():
     from rtarabic.boilerplate import strip_body
 
