@@ -29,7 +29,8 @@ Decisions:
 - ``fallbacks`` names the fields whose value came from meta/OpenGraph or JSON-LD
   because the matched layout's own selectors gave nothing. Dates are read from
   machine-readable sources first for every layout (JSON-LD, then meta tags), and
-  from the visible Arabic date only when none exists; neither counts as a fallback.
+  from the visible Arabic date only when none exists; neither counts as a fallback, and
+  neither does the author (a meta tag or JSON-LD's Person in every generation).
 - ``url``, ``id`` and ``section`` come from the canonical link when it names an
   article on the site (or its mirror), else from the fetched URL.
 """
@@ -776,8 +777,12 @@ def extract_article(html: "str | bytes | Page", url: str, *, base_url: str = DEF
     if published is None:
         published = parse_arabic(_first_text(row.date_text, doc))
     modified = _first_date([_ld_string(ld.get("dateModified"))]) or _first_date(_dates(row, doc, "modified"))
-    author = pick("author", (ld.get("author") or {}).get("name")
-                  if isinstance(ld.get("author"), dict) and ld["author"].get("@type") == "Person" else None)
+    # Like the dates, the author is metadata in every generation (the Mediator meta, JSON-LD's Person):
+    # found in JSON-LD it is no sign of drift, so no fallback is recorded for it.
+    ld_author = ld.get("author")
+    author = (_first_text(row.author, doc) or _first_text(L.FALLBACK.author, doc)
+              or (normalize(ld_author.get("name")) if isinstance(ld_author, dict)
+                  and ld_author.get("@type") == "Person" else None) or None)
     tags = _tags(_first_nodes(row.tags, doc), base_url)
     image, image_fell_back = _image(row, doc, url, ld)
     if image_fell_back:
