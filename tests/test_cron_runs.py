@@ -18,9 +18,8 @@ FEED_SIZE = 30  # items of the replica's /rss/
 
 
 def crawl(base_url, db, name, *args, **settings):
-    """A crawl into ``db``. These runs fetch a handful of new articles, and the replica gives some of them
-    no lead or image credit: one article needing a meta fallback must not make the run's health fail."""
-    return archive_crawl(base_url, db, name, *args, **{"RTARABIC_HEALTH_MAX_FALLBACK_SHARE": 1.0, **settings})
+    """A crawl into ``db``, judged by the default health thresholds."""
+    return archive_crawl(base_url, db, name, *args, **settings)
 
 
 @pytest.fixture
