@@ -8,8 +8,8 @@ replaced by the copy kept from the last time, which the spider parses as usual.
 This is Scrapy's own ``HttpCacheMiddleware`` with a policy that keeps only
 pages the spider marks (``meta["revalidate"]``: feeds and listings, never
 articles), and that never trusts a kept copy without asking the site: no
-freshness heuristics, and a 5xx is an error, not a reason to use the old copy
-(RetryMiddleware sees it). The add-on turns it on next to the archive
+freshness heuristics, and a 5xx or a download error is an error, not a reason to use the old
+copy (RetryMiddleware sees it: ``NoStaleCopies`` replaces the cache middleware for that). The add-on turns it on next to the archive
 (``rtarabic.db`` -> ``rtarabic.httpcache/``) when ``RTARABIC_CONDITIONAL_REQUESTS`` is true.
 Stats: Scrapy's ``httpcache/revalidate`` (304s), ``httpcache/invalidate``,
 ``httpcache/firsthand``, ``httpcache/miss``. README: "Incremental runs".
@@ -18,6 +18,7 @@ Stats: Scrapy's ``httpcache/revalidate`` (304s), ``httpcache/invalidate``,
 import logging
 from pathlib import Path
 
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import FilesystemCacheStorage, RFC2616Policy
 
 logger = logging.getLogger(__name__)
@@ -49,6 +50,15 @@ def cache_dir(db_path: str) -> str:
     '/srv/rtarabic/rtarabic.httpcache'
     """
     return str(Path(db_path).absolute().with_suffix(".httpcache"))
+
+
+class NoStaleCopies(HttpCacheMiddleware):
+    """Scrapy's cache middleware without its error recovery: a feed or listing that fails to download
+    (a timeout, a refused connection) goes to RetryMiddleware instead of being answered with the copy kept
+    last time, whose stale items would end a cron run's walk before the new articles."""
+
+    def process_exception(self, request, exception):
+        request.meta.pop("cached_response", None)
 
 
 class KeptCopies(FilesystemCacheStorage):
@@ -85,4 +95,6 @@ class ConditionalRequests:
         settings.set("HTTPCACHE_ENABLED", True, priority="addon")
         settings.set("HTTPCACHE_POLICY", "rtarabic.revalidate.RevalidatePolicy", priority="addon")
         settings.set("HTTPCACHE_STORAGE", "rtarabic.revalidate.KeptCopies", priority="addon")
+        settings.replace_in_component_priority_dict(
+            "DOWNLOADER_MIDDLEWARES_BASE", HttpCacheMiddleware, NoStaleCopies)
         settings.set("HTTPCACHE_DIR", cache_dir(db), priority="addon")

@@ -169,3 +169,28 @@ def test_a_copy_that_cannot_be_kept_costs_nothing_but_its_next_revalidation(repl
     assert done.stat("rtarabic/httpcache/store_failed") > 0
     assert done.log.count("Could not keep a copy of") == 1
     assert len(done.ids) == 80
+
+
+def test_a_feed_that_fails_to_download_is_retried_not_answered_with_its_old_copy(tmp_path):
+    # Scrapy's cache middleware answers a download error with the copy it kept: the old feed, which
+    # reaches the archive at once, so the run stopped before the new articles.
+    site = Site(articles=60, seed=4, now="2026-12-01T09:00:00+00:00", faults=False)
+    drops = []
+
+    class FeedDropsOnce(ReplicaHandler):
+        def route(self, path, raw_path):
+            if path == "/rss/" and drops and drops.pop():
+                self.close_connection = True  # no answer at all: a download error
+                return None
+            return super().route(path, raw_path)
+
+    db = tmp_path / "archive.db"
+    with running(site, handler=FeedDropsOnce):
+        assert crawl(site.base_url, db, "first").returncode == 0
+        new_ids = site.publish(3)
+        drops.extend([True, True])  # twice: Twisted itself retries once a request its kept connection lost
+        cron = crawl(site.base_url, db, "cron", RTARABIC_REVISIT_HOURS=0, RETRY_TIMES=2)
+    assert cron.returncode == 0, cron.log[-3000:]
+    assert cron.stat("httpcache/errorrecovery") == 0
+    assert cron.stat("retry/count") >= 1
+    assert sorted(cron.ids) == sorted(new_ids)
