@@ -24,11 +24,11 @@ import logging
 import os
 import socket
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from rtarabic.dates import utc_now
 from rtarabic.health import EXIT_ARCHIVE, EXIT_LOCKED, EXIT_STATUS
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,7 @@ class Holder:
 
     @classmethod
     def current(cls) -> Holder:
-        started = datetime.now(UTC).replace(microsecond=0).isoformat()
-        return cls(pid=os.getpid(), host=socket.gethostname(), started=started)
+        return cls(pid=os.getpid(), host=socket.gethostname(), started=utc_now())
 
     @classmethod
     def parse(cls, text: str) -> Holder | None:

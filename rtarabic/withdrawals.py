@@ -7,9 +7,9 @@ a later 200 clears it, see ``rtarabic.archive``). Revisits (``RTARABIC_REVISIT_H
 backfills (``-a ids=``) and ``-a urls=`` runs are what fetch archived articles again. README: "Withdrawn articles".
 """
 
-from datetime import UTC, datetime
 
 from rtarabic import urls as grammar
+from rtarabic.dates import utc_now
 from rtarabic.signals import article_withdrawn
 
 #: Statuses that say an article is gone.
@@ -48,7 +48,7 @@ class WithdrawalMiddleware:
         article_id = withdrawn_id(request.url, response.status, request.meta, self.base_url)
         if article_id is not None:
             self.crawler.stats.inc_value("rtarabic/withdrawn/seen")
-            seen_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+            seen_at = utc_now()
             self.crawler.signals.send_catch_log(signal=article_withdrawn, article_id=article_id,
                                                 status=response.status, url=request.url, seen_at=seen_at)
         return response
