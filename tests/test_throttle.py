@@ -32,35 +32,34 @@ class TooManyRequests(ReplicaHandler):
         return super().article(article_id, amp, path, match)
 
 
-def test_a_429_with_retry_after_slows_the_host_down_through_autothrottle(tmp_path):
+def crawl_two_articles(tmp_path, **settings):
+    """A crawl of the replica's two newest articles, one at a time, each answered 429 first; the crawl's
+    result, the articles' ids and the times of every request, in order."""
     site = Site(articles=30, seed=4, now=NOW, faults=False)
     chosen = site.article_ids()[-2:]
     TooManyRequests.times.clear()
     with running(site, handler=TooManyRequests):
         urls = ",".join(site.url(i) for i in chosen)
-        result = run_crawl(site.base_url, tmp_path, "-a", f"urls={urls}", AUTOTHROTTLE_ENABLED=True,
-                           AUTOTHROTTLE_START_DELAY=0, AUTOTHROTTLE_MAX_DELAY=5, RANDOMIZE_DOWNLOAD_DELAY=False,
-                           CONCURRENT_REQUESTS_PER_DOMAIN=1, RETRY_TIMES=2)
+        result = run_crawl(site.base_url, tmp_path, "-a", f"urls={urls}", CONCURRENT_REQUESTS_PER_DOMAIN=1,
+                           RETRY_TIMES=2, **settings)
+    return result, chosen, sorted(t for seen in TooManyRequests.times.values() for t in seen)
+
+
+def test_a_429_with_retry_after_slows_the_host_down_through_autothrottle(tmp_path):
+    result, chosen, times = crawl_two_articles(tmp_path, AUTOTHROTTLE_ENABLED=True, AUTOTHROTTLE_START_DELAY=0,
+                                               AUTOTHROTTLE_MAX_DELAY=5, RANDOMIZE_DOWNLOAD_DELAY=False)
     assert result.returncode == 0, result.log[-3000:]
     assert sorted(result.ids) == sorted(chosen)
     assert result.stat("rtarabic/backoff") == 2
     assert sum(v for k, v in result.stats.items() if k.startswith("retry/reason_count/429")) == 2
     # Every request after the first 429 waited for the delay Retry-After asked for.
-    times = sorted(t for seen in TooManyRequests.times.values() for t in seen)
     assert len(times) == 4
     assert all(later - earlier >= 0.9 for earlier, later in zip(times[1:], times[2:], strict=False))
     assert times[1] - times[0] >= 0.9
 
 
 def test_without_backoff_the_retries_do_not_wait(tmp_path):
-    site = Site(articles=30, seed=4, now=NOW, faults=False)
-    chosen = site.article_ids()[-2:]
-    TooManyRequests.times.clear()
-    with running(site, handler=TooManyRequests):
-        urls = ",".join(site.url(i) for i in chosen)
-        result = run_crawl(site.base_url, tmp_path, "-a", f"urls={urls}", RTARABIC_BACKOFF_ENABLED=False,
-                           CONCURRENT_REQUESTS_PER_DOMAIN=1, RETRY_TIMES=2)
+    result, _, times = crawl_two_articles(tmp_path, RTARABIC_BACKOFF_ENABLED=False)
     assert result.returncode == 0, result.log[-3000:]
     assert result.stat("rtarabic/backoff") == 0
-    times = sorted(t for seen in TooManyRequests.times.values() for t in seen)
     assert times[-1] - times[0] < 0.9
