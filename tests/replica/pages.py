@@ -162,8 +162,8 @@ def _paragraph_html(site: Site, para: G.Paragraph) -> str:
     return inner
 
 
-def _card_cover(site: Site) -> str:
-    return ('<picture><noscript><img src="https://cdni.rt.com/media/pics/read-more.jpg" alt=""></noscript></picture>')
+#: The read-more card's picture as RT English renders it (a <picture> with a <noscript> copy).
+_CARD_COVER = '<picture><noscript><img src="https://cdni.rt.com/media/pics/read-more.jpg" alt=""></noscript></picture>'
 
 
 def _block_html(site: Site, art: Article, kind: str, payload) -> str:
@@ -181,7 +181,7 @@ def _block_html(site: Site, art: Article, kind: str, payload) -> str:
         return f"<blockquote><p>{e(payload)}</p></blockquote>"
     if kind == "read_more":  # RT English 2022 fixture: label in __title, headline in __footer
         return (f'<div class="read-more large" data-has-alias><a class="read-more__link" href="{e(site.path(payload))}" '
-                f'target="_blank">{_card_cover(site)}<div class="read-more__text"><div class="read-more__title">'
+                f'target="_blank">{_CARD_COVER}<div class="read-more__text"><div class="read-more__title">'
                 f'{G.READ_MORE_LABEL}</div><span class="read-more__footer">{e(site.title(payload))}</span></div></a></div>')
     if kind == "read_more_big":  # S1: a.read-more-big, .read-more-big__title, .read-more-big__cover@style
         return (f'<a class="read-more-big" href="{e(site.path(payload))}"><div class="read-more-big__cover" '
