@@ -140,6 +140,7 @@ def check_archive(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> N
 
     Runs ``PRAGMA quick_check`` (it reads the whole file: about a second per few hundred MB), then
     brings the schema up to date and compares every table's columns with the schema this code writes.
+    A file it refuses is left as it was found (the upgrade rolls back).
 
     Example::
 
@@ -178,7 +179,8 @@ def check_archive(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> N
 def _expected_columns() -> dict[str, frozenset[str]]:
     reference = sqlite_utils.Database(memory=True)
     register_functions(reference.conn)
-    upgrade(reference)
+    for migration in MIGRATIONS:
+        migration(reference)
     return {table.name: frozenset(table.columns_dict) for table in reference.tables}
 
 
@@ -210,15 +212,16 @@ class Archive:
         if self.path.parent:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite_utils.Database(connect(self.path, busy_timeout_ms))
-        self.db.enable_wal()
-        # WAL + NORMAL survives a killed process; only power loss may drop the
-        # last commits, never corrupt the file.
-        self.db.execute("PRAGMA synchronous = NORMAL")
         try:
             upgrade(self.db, self.path)
         except BaseException:
             self.db.close()
             raise
+        # After the upgrade, so that a file refused as not ours keeps its journal mode too.
+        self.db.enable_wal()
+        # WAL + NORMAL survives a killed process; only power loss may drop the
+        # last commits, never corrupt the file.
+        self.db.execute("PRAGMA synchronous = NORMAL")
 
     def close(self) -> None:
         self.db.close()
@@ -623,8 +626,18 @@ def upgrade(db: sqlite_utils.Database, path: str | Path = "the archive") -> int:
                 f"archive {path} has schema version {version}, newer than this release's {SCHEMA_VERSION}: "
                 "update rtarabic before using it (the archive was left untouched)"
             )
+        if version == 0 and "articles" not in db.table_names() and db.table_names():
+            raise ArchiveUnusable(
+                f"{path} is an SQLite file but not an rtarabic archive (it has tables and no articles table): "
+                "name a new file or an archive (the file was left untouched)"
+            )
         for migration in MIGRATIONS[version:]:
             migration(db)
+        # A table of ours that was already there with other columns: refuse, and roll back every
+        # table the steps added, so that the file is left as it was found.
+        problems = schema_differences(db)
+        if problems:
+            raise ArchiveUnusable(f"{path} has a schema this version does not know: {'; '.join(problems)}")
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.OperationalError as error:
         conn.execute("ROLLBACK")

@@ -107,9 +107,34 @@ def test_unknown_schema_is_refused_before_any_request(crawl, witness, tmp_path):
     conn.execute("create table articles (id integer primary key, url text, title text)")
     conn.commit()
     conn.close()
+    before = sqlite_schema(db)
     result = crawl(f"http://127.0.0.1:{witness.port}", timeout=60, RTARABIC_DB=str(db))
     assert_refused(result, f"{db} ", 5, witness)
     assert "schema" in result.log.splitlines()[-1] or "not a usable rtarabic archive" in result.log
+    assert sqlite_schema(db) == before  # refused files are left as they were found
+
+
+def test_sqlite_file_of_another_program_is_refused_untouched(crawl, witness, tmp_path):
+    db = tmp_path / "notes.db"
+    conn = sqlite3.connect(db)
+    conn.execute("create table notes (id integer primary key, text text)")
+    conn.execute("insert into notes (text) values ('keep me')")
+    conn.commit()
+    conn.close()
+    before = sqlite_schema(db)
+    result = crawl(f"http://127.0.0.1:{witness.port}", timeout=60, RTARABIC_DB=str(db))
+    assert_refused(result, f"{db} is an SQLite file but not an rtarabic archive", 5, witness)
+    assert sqlite_schema(db) == before
+
+
+def sqlite_schema(path):
+    """Every table, index and trigger of the file, its journal mode and its schema version."""
+    conn = sqlite3.connect(path)
+    try:
+        return (conn.execute("select type, name, sql from sqlite_master order by name").fetchall(),
+                conn.execute("pragma journal_mode").fetchone(), conn.execute("pragma user_version").fetchone())
+    finally:
+        conn.close()
 
 
 def test_narrow_articles_table_with_every_index_column_is_refused(crawl, witness, tmp_path):
@@ -119,8 +144,10 @@ def test_narrow_articles_table_with_every_index_column_is_refused(crawl, witness
                  " section text, content_hash text)")
     conn.commit()
     conn.close()
+    before = sqlite_schema(db)
     result = crawl(f"http://127.0.0.1:{witness.port}", timeout=60, RTARABIC_DB=str(db))
     assert_refused(result, f"{db} has a schema this version does not know: articles lacks ", 5, witness)
+    assert sqlite_schema(db) == before
 
 
 def test_unwritable_archive_directory_is_refused(crawl, witness, tmp_path):
