@@ -161,3 +161,20 @@ def test_two_jobs_on_one_archive_leave_one_writer(deployed, tmp_path):
     refused = [log for log in logs if "another rtarabic run" in log]
     assert len(refused) == 1, "\n\n".join(log[-1500:] for log in logs)
     assert archive_rows(db, "select count(*) from runs") == [(1,)]
+
+
+def test_a_refused_job_logs_one_line_and_no_traceback(deployed, tmp_path):
+    # A bad argument and a corrupt archive: the job's log ends with the refusal, as `scrapy crawl` prints it,
+    # and nothing is fetched. Scrapyd keeps no exit status, so the log line is what the operator sees.
+    db = tmp_path / "rtarabic.db"
+    db.write_bytes(b"not an archive" * 100)
+    jobs = {deployed.schedule("ids=5-1", RTARABIC_DB=tmp_path / "fresh.db", RTARABIC_JSONL=""):
+            "-a ids= must be a range FROM-TO",
+            deployed.schedule(RTARABIC_DB=db, RTARABIC_JSONL=""): f"{db} is not a usable rtarabic archive"}
+    deployed.wait(*jobs)
+    for job, message in jobs.items():
+        log = deployed.job_log(job)
+        assert message in log.strip().splitlines()[-1], log[-2000:]
+        assert "Traceback" not in log and "Crawled" not in log, log[-2000:]
+    assert "Traceback" not in (deployed.folder / "scrapyd.log").read_text("utf-8")
+    assert not (tmp_path / "fresh.db").exists()
