@@ -32,6 +32,7 @@ Settings (defaults in ``rtarabic/settings.py``): ``RTARABIC_WARC_DIR`` (empty: n
 ``rtarabic/replay.py``. README: "Raw pages (WARC)".
 """
 
+import contextlib
 import io
 import logging
 import os
@@ -42,10 +43,12 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 import rtarabic
+from rtarabic import health
 from rtarabic import urls as grammar
 
 logger = logging.getLogger(__name__)
@@ -191,9 +194,15 @@ class WarcFiles:
 
     def _write(self, data: bytes) -> None:
         view = memoryview(data)
-        while view:
-            written = os.write(self._fd, view)
-            view = view[written:]
+        try:
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+        except OSError:
+            # A full disk may take part of a record before it fails: cut it off, so the file stays valid WARC.
+            with contextlib.suppress(OSError):
+                os.ftruncate(self._fd, self._size)
+            raise
         self._size += len(data)
         self.bytes_written += len(data)
 
@@ -208,7 +217,7 @@ class WarcCaptureMiddleware:
     ``RTARABIC_WARC_ALL_PAGES``, for any page) to the run's WARC files; see the module docstring.
 
     Stats: ``rtarabic/warc/records``, ``rtarabic/warc/bytes``, ``rtarabic/warc/files`` (the file names),
-    ``rtarabic/warc/failed`` (pages that could not be written: the crawl goes on without them).
+    ``rtarabic/warc/failed`` (pages that could not be written: the first failure stops the run, exit 5).
     """
 
     def __init__(self, crawler, directory: str, *, max_bytes: int, all_pages: bool):
@@ -252,10 +261,15 @@ class WarcCaptureMiddleware:
             name, offset = self.files.append(data)
         except OSError as error:
             # A full disk must not cost the article as well: the page goes on to the spider, uncaptured.
-            stats.inc_value("rtarabic/warc/failed")
-            if stats.get_value("rtarabic/warc/failed") == 1:
-                logger.error("Cannot write WARC files in %(dir)s (%(error)s): pages are not kept",
-                             {"dir": self.files.directory, "error": error})
+            # Nothing more is fetched, so that no other page goes unkept; the next run fetches the rest.
+            stats.inc_value(health.CAPTURE_FAILED)
+            if stats.get_value(health.CAPTURE_ERROR) is None:
+                message = f"writing WARC files in {self.files.directory} failed: {error.strerror or error}"
+                stats.set_value(health.CAPTURE_ERROR, message)
+                logger.error("WARC capture failed; stopping the run: %(message)s", {"message": message})
+                engine = self.crawler.engine
+                if engine is not None and engine.spider is not None:
+                    deferred_from_coro(engine.close_spider_async(reason=health.CAPTURE_FAILED_REASON))
             return
         request.meta["warc_record"] = (name, offset)
         stats.inc_value("rtarabic/warc/records")

@@ -24,7 +24,7 @@ EXIT_ERROR = 1  # Scrapy's own failures
 EXIT_USAGE = 2  # a bad command line, -a argument or -s setting; -O on the archive
 EXIT_UNHEALTHY = 3
 EXIT_LOCKED = 4  # another run holds the archive's lock
-EXIT_ARCHIVE = 5  # the archive (or its lock file) cannot be used: corrupt, unknown schema, write failed
+EXIT_ARCHIVE = 5  # the archive (its lock or WARC files) cannot be used: corrupt, unknown schema, write failed
 EXIT_UNREACHABLE = 6  # no start page could be fetched: DNS or connection errors
 
 PROBLEMS = "rtarabic/health/problems"
@@ -34,6 +34,9 @@ SUMMARY = "rtarabic/health/summary"
 #: Set by the SQLite feed storage when a write fails: the error, and the scraped items it did not store.
 ARCHIVE_ERROR = "rtarabic/archive/error"
 ARCHIVE_UNSTORED = "rtarabic/archive/unstored"
+#: Set by the WARC capture when a write fails: the error, and the fetched pages it could not keep.
+CAPTURE_ERROR = "rtarabic/warc/error"
+CAPTURE_FAILED = "rtarabic/warc/failed"
 #: Start pages requested, and those answered (any HTTP response below 400), by ``rtarabic/reachability.py``.
 START_REQUESTS = "rtarabic/start/requests"
 START_ANSWERED = "rtarabic/start/answered"
@@ -42,6 +45,7 @@ UNREACHABLE = "rtarabic/unreachable"
 
 #: Finish reasons of runs our components stop; their own problem says more than the reason.
 ARCHIVE_FAILED_REASON = "archive_failed"
+CAPTURE_FAILED_REASON = "capture_failed"
 UNREACHABLE_REASON = "site_unreachable"
 
 
@@ -116,6 +120,8 @@ def counts(stats: Mapping[str, Any]) -> dict[str, Any]:
         "generic": stats.get("rtarabic/extract/generic", 0),
         "archive_error": stats.get(ARCHIVE_ERROR),
         "unstored": stats.get(ARCHIVE_UNSTORED, 0),
+        "capture_error": stats.get(CAPTURE_ERROR),
+        "uncaptured": stats.get(CAPTURE_FAILED, 0),
         "start_requests": stats.get(START_REQUESTS, 0),
         "start_answered": stats.get(START_ANSWERED, 0),
         "unreachable": stats.get(UNREACHABLE),
@@ -164,7 +170,7 @@ def evaluate(stats: Mapping[str, Any], thresholds: Thresholds = Thresholds()) ->
     """
     c = counts(stats)
     problems = []
-    if c["reason"] not in ("finished", ARCHIVE_FAILED_REASON, UNREACHABLE_REASON):
+    if c["reason"] not in ("finished", ARCHIVE_FAILED_REASON, CAPTURE_FAILED_REASON, UNREACHABLE_REASON):
         problems.append(f"finish reason: the run ended with {c['reason']!r}, not 'finished'")
     if c["ids_new"] > 0 and c["stored"] == 0:
         problems.append(
@@ -198,6 +204,11 @@ def evaluate(stats: Mapping[str, Any], thresholds: Thresholds = Thresholds()) ->
             f"archive: {c['archive_error']}; the run was stopped and {c['unstored']} scraped articles were "
             "not stored (the JSON Lines feed, if any, holds them)"
         )
+    if c["capture_error"]:
+        problems.append(
+            f"capture: {c['capture_error']}; the run was stopped and {c['uncaptured']} fetched pages were not "
+            "kept in WARC (their articles, if any, were stored)"
+        )
     if c["unreachable"]:
         problems.append(f"unreachable: {c['unreachable']}")
     elif c["start_requests"] and not c["start_answered"]:
@@ -211,7 +222,7 @@ def exit_status(problems: list[str], stats: Mapping[str, Any] | None = None) -> 
     >>> exit_status(["blocked: 2 ..."])
     3
     """
-    if stats is not None and stats.get(ARCHIVE_ERROR):
+    if stats is not None and (stats.get(ARCHIVE_ERROR) or stats.get(CAPTURE_ERROR)):
         return EXIT_ARCHIVE
     if any(p.startswith("unreachable:") for p in problems):
         return EXIT_UNREACHABLE

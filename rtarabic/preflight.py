@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from rtarabic.health import EXIT_ARCHIVE, EXIT_USAGE
@@ -147,6 +148,27 @@ def check_archives(paths: list[str], busy_timeout_ms: int) -> None:
             check_archive(os.fspath(path), busy_timeout_ms=busy_timeout_ms)
         except ArchiveUnusable as error:
             raise Refusal(str(error), EXIT_ARCHIVE) from None
+
+
+def check_warc_dir(directory: str | None) -> None:
+    """``RTARABIC_WARC_DIR`` (empty: no capture) exists, or can be created, and can be written.
+
+    Checked at start so that a misnamed folder is one line before any request, not a run that fetches
+    pages it cannot keep (a write that fails later, on a full disk, stops the run: ``rtarabic.capture``).
+
+    :raises Refusal: naming the folder and the fault, exit status 5
+    """
+    if not directory:
+        return
+    path = Path(directory)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise Refusal(f"cannot create the WARC folder {path} (RTARABIC_WARC_DIR): {error.strerror or error}",
+                      EXIT_ARCHIVE) from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise Refusal(f"cannot write in the WARC folder {path} (RTARABIC_WARC_DIR): permission denied",
+                      EXIT_ARCHIVE)
 
 
 def busy_timeout_ms(settings) -> int:

@@ -256,6 +256,7 @@ class RunLockExtension:
             try:
                 hold_all(paths)
                 preflight.check_archives(paths, preflight.busy_timeout_ms(crawler.settings))
+                preflight.check_warc_dir(crawler.settings.get("RTARABIC_WARC_DIR"))
             except (LockHeld, LockUnusable, preflight.Refusal) as exc:
                 logger.error("%(message)s", {"message": str(exc)})
                 status = exc.status if isinstance(exc, preflight.Refusal) else EXIT_ARCHIVE

@@ -404,16 +404,18 @@ def test_a_damaged_warc_file_gives_the_records_before_the_damage(site, crawled, 
     assert len(again) >= 5 and set(again) == before_cut & set(rows(db, "articles", "id"))
 
 
-def test_a_warc_folder_that_cannot_be_written_costs_no_article(site, tmp_path):
+def test_a_warc_folder_that_cannot_be_created_is_refused_before_any_request(site, tmp_path):
+    # Fetching pages that cannot be kept loses them; a full disk during the run stops it instead
+    # (tests/test_reliability_storage.py).
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the WARC folder should be\n")
     article_id = site.site.expected_ids()[1]
     result = run_crawl(site.base_url, tmp_path, "-a", f"urls={site.url(f'/news/{article_id}')}", archive=True,
                        RTARABIC_WARC_DIR=str(blocker / "warc"))
-    assert result.returncode == 0, result.log[-3000:]
-    assert result.ids == [article_id]
-    assert result.stat("rtarabic/warc/failed") >= 1
-    assert result.log.count("Cannot write WARC files in") == 1
+    assert result.returncode == 5, result.log[-3000:]
+    last = result.log.strip().splitlines()[-1]
+    assert f"cannot create the WARC folder {blocker / 'warc'} (RTARABIC_WARC_DIR): Not a directory" in last
+    assert "Traceback" not in result.log and "Crawled" not in result.log
 
 
 def test_a_folder_of_several_runs_is_re_extracted_from_each_article_s_newest_capture(make_replica, tmp_path):

@@ -7,9 +7,11 @@ archived, lost the same items from the JSON Lines feed and still exited 0 "Healt
 import json
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 
@@ -30,9 +32,18 @@ def replica():
 @pytest.fixture
 def small_disk(tmp_path):
     """A 3 MB tmpfs mounted for this test (root only; skipped elsewhere)."""
-    mount = tmp_path / "small"
+    yield from mounted_tmpfs(tmp_path / "small", "3m")
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 200 KB tmpfs: room for the WARC files of a few dozen article pages."""
+    yield from mounted_tmpfs(tmp_path / "tiny", "200k")
+
+
+def mounted_tmpfs(mount, size):
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)],
                           capture_output=True, text=True)
     if done.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
@@ -69,6 +80,36 @@ def test_full_disk_stops_the_run_and_loses_nothing(replica, small_disk, tmp_path
     assert res.stat("rtarabic/health/exit_status") == 5
     assert any(line.endswith("the JSON Lines feed, if any, holds them)") and "unhealthy run: archive: " in line
                for line in res.log.splitlines())
+
+
+def test_full_warc_disk_stops_the_run_and_keeps_every_article_it_fetched(replica, tiny_disk, tmp_path):
+    # Pages whose WARC record cannot be written are fetched pages that would not be kept: the first failure
+    # stops the run (nothing more is fetched), the pages already fetched still reach the archive, and the
+    # verdict says so with exit status 5 instead of "Healthy".
+    db = tmp_path / "archive.db"
+    done = crawl(replica.base_url, db, "warcfull", RTARABIC_WARC_DIR=str(tiny_disk / "warc"),
+                 RTARABIC_JSONL=str(tmp_path / "warcfull.jsonl"),
+                 RTARABIC_STATS_FILE=str(tmp_path / "warcfull-stats.json"))
+    res = result(db, "warcfull", done.returncode, done.log)
+    assert res.returncode == 5, res.log[-3000:]
+    assert "WARC capture failed; stopping the run: writing WARC files in " in res.log
+    assert "No space left on device" in res.log and "Traceback" not in res.log
+    assert res.stat("finish_reason") == "capture_failed"
+    uncaptured = res.stat("rtarabic/warc/failed")
+    assert uncaptured >= 1
+    # Every article page fetched reached the archive, kept in WARC or not; the run stopped well short of 300.
+    stored = stored_ids(db)
+    assert stored == {item["id"] for item in res.items} and 0 < len(stored) < 300
+    with closing(sqlite3.connect(db)) as conn:
+        kept = conn.execute("select count(*) from articles where warc_file is not null").fetchone()[0]
+        (status, summary) = conn.execute("select exit_status, summary from runs").fetchone()
+    assert kept == res.stat("rtarabic/warc/records") and len(stored) - kept <= uncaptured
+    assert status == 5 and f"capture: writing WARC files in {tiny_disk / 'warc'} failed" in summary
+    assert f"{uncaptured} fetched pages were not kept in WARC" in summary
+    # What was written is valid WARC.
+    check = subprocess.run([str(Path(sys.executable).with_name("warcio")), "check",
+                            *map(str, (tiny_disk / "warc").glob("*.warc.gz"))], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 class WriteHolder(threading.Thread):

@@ -8,14 +8,15 @@ Before the crawler exists the command checks, in order, the feeds, every
 ``RTARABIC_*`` setting and every ``-a`` argument (``rtarabic/preflight.py``,
 ``rtarabic/arguments.py``), takes the archive lock (once per run,
 ``rtarabic/runlock.py``) and checks each archive (``PRAGMA quick_check`` and its
-schema). A refusal is one log line and an exit status, no traceback, and nothing
+schema) and the WARC folder. A refusal is one log line and an exit status, no traceback, and nothing
 is fetched. After the crawl it exits with the status the run's one verdict
 recorded (``RunHealthMonitor``, ``rtarabic/monitors.py``).
 
 Exit statuses (``rtarabic/health.py``; README: "Exit statuses"): 0 healthy;
 1 Scrapy's own errors; 2 usage errors (command line, ``-a`` argument, ``-s``
 setting, ``-O`` on the archive); 3 unhealthy run; 4 another run holds the archive
-lock; 5 the archive cannot be used (corrupt, unknown schema, a write failed);
+lock; 5 the archive cannot be used (corrupt, unknown schema, a write failed, its WARC
+files cannot be written);
 6 the site could not be reached.
 """
 
@@ -62,6 +63,7 @@ class Command(ScrapyCrawlCommand):
             return
         try:
             preflight.check_archives(paths, preflight.busy_timeout_ms(self.settings))
+            preflight.check_warc_dir(self.settings.get("RTARABIC_WARC_DIR"))
             crawler = self._create_crawler(args[0])
             self.crawler_process.crawl(crawler, **opts.spargs)
             self.crawler_process.start()
