@@ -16,31 +16,46 @@ Used by ``rtarabic.pipelines.StripSidebarPipeline``; see the README's
 import re
 import unicodedata
 
+from rtarabic.arabic import normalize_arabic
 from rtarabic.text import PARAGRAPH_SEPARATOR, normalize, normalize_body
 from rtarabic.urls import SHORTLINK_CODE
 
-# Exact (normalised) paragraphs that are navigation, labels or ads, never text.
+
+def _fold(text: str) -> str:
+    """Text as the rules compare it: diacritics and tatweel out, alef, ya and ta marbuta folded
+    (اقرأ أيضًا, إقرأ ايضا and اقرأ أيضاً are one label)."""
+    return normalize_arabic(text, strip_prefixes=False)
+
+
+#: Characters around a label that do not make it text: "- إعلان -", "شاهد بالفيديو..".
+_LABEL_TRIM = " \t-–—_:：.…,،;؛|•·*/\\()[]«»\"'!؟?"
+
+# Exact paragraphs (punctuation around them aside) that are navigation, labels or ads, never text.
 _FURNITURE = frozenset(
+    _fold(label) for label in
     {"التعليقات", "مباشر", "أين يمكنك متابعتنا", "أقسام مهمة", "Stories", "RT STORIES", "انسخ الرابط",
-     "إعلان", "اعلان"}  # the last two: the label of an ad slot
+     "إعلان", "شاهد الفيديو", "شاهد بالفيديو", "فيديو", "اقرأ أيضا", "اقرأ المزيد", "شاهد أيضا"}
 )
 
 #: The source line ends the body: "المصدر: RT", "المصدر: RT + وكالات", "المصدر : ديلي ميل".
 SOURCE_LINE = re.compile(r"^المصدر\s*[:：]\s*(.+)$")
-#: Labels that recommendation cards put before the other article's headline.
-CARD_LABEL = re.compile(r"^(?:[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)|شاهد\s+(?:أيضا|أيضاً)|Read more)\s*[:：]?\s*")
+#: Labels that recommendation cards put before the other article's headline (any spelling of أيضا).
+CARD_LABEL = re.compile(
+    r"^(?:[إاأ]قر[أا]\s+(?:المزيد|[أا]يض\u064b?ا\u064b?)|شاهد\s+[أا]يض\u064b?ا\u064b?|Read more)\s*[:：]?\s*")
 
+# Rules over the folded paragraph (``_fold``), written as the site spells them and folded alike.
 _PATTERNS = tuple(
-    re.compile(p)
+    re.compile(_fold(p))
     for p in (
-        r"^[إا]قرأ\s+(?:المزيد|أيضا|أيضاً)",  # read-more cards and "اقرأ أيضا: <headline>" lines
-        r"^شاهد\s+(?:أيضا|أيضاً)",  # "see also" cards
-        r"^شاهد\s+(?:الفيديو|بالفيديو)\s*[:：.]?\s*$",  # the label above an embedded video
+        r"^اقرأ\s+(?:المزيد|أيضا)",  # read-more cards and "اقرأ أيضا: <headline>" lines
+        r"^شاهد\s+أيضا",  # "see also" cards
         r"^انسخ الرابط",  # the short-link widget, with or without its link
         rf"^https?://ar\.rt\.com/{SHORTLINK_CODE}/?$",  # the short link alone
-        r"^اختر\s.*!$",  # the poll/promo line under the comments heading
-        r"ملفات تعريف الارتباط",  # the cookie notice
-        r"RT STORIES|#اسأل_أكثر|#Question_?More",  # web-stories cards
+        r'^اختر\s+["«“].*["»”]\s*!$',  # the poll line under the comments heading (sample: اختر "…"!)
+        # the cookie notice (sample p09: "هذا الموقع يستخدم ملفات تعريف الارتباط ... اضغط هنا"), not a
+        # sentence about cookies
+        r"^هذا الموقع يستخدم ملفات تعريف الارتباط|ملفات تعريف الارتباط.*(?:شروط الاستخدام|اضغط هنا)",
+        r"RT STORIES|^(?:#(?:اسأل_أكثر|Question_?More)\s*)+$",  # web-stories cards and their hashtag line
         r"^تابعوا\s+RT\s+على",  # "follow RT on"
         r"^[0-9]+\s+خبر$",  # the stories widget's counter
         r"^المصدر\s*[:：]",  # the source line belongs in ``source``, not in the body
@@ -64,7 +79,7 @@ def without_card_label(text: str) -> str:
     >>> without_card_label("إقرأ المزيد عنوان آخر")
     'عنوان آخر'
     """
-    return CARD_LABEL.sub("", text) if text[:1] in ("إ", "ا", "ش", "R") else text
+    return CARD_LABEL.sub("", text) if text[:1] in ("إ", "ا", "أ", "ش", "R") else text
 
 
 def headline_key(text: str | None) -> str:
@@ -85,8 +100,13 @@ def is_furniture(paragraph: str) -> bool:
     True
     >>> is_furniture("وقال الرئيس إن المحادثة كانت بناءة.")
     False
+    >>> is_furniture("- إعلان -"), is_furniture("اقرأ أيضًا: عنوان آخر")
+    (True, True)
+    >>> is_furniture("وتستخدم المواقع ملفات تعريف الارتباط لتتبع المستخدمين.")
+    False
     """
-    return paragraph in _FURNITURE or any(p.search(paragraph) for p in _PATTERNS)
+    folded = _fold(paragraph)
+    return folded.strip(_LABEL_TRIM) in _FURNITURE or any(p.search(folded) for p in _PATTERNS)
 
 
 def strip_body(

@@ -210,28 +210,64 @@ def _matches(chain, context: Selector) -> bool:
 # -- the body, structure-aware ---------------------------------------------------------------------
 
 def is_furniture_element(element) -> bool:
-    """Whether an element of the body container is page furniture (by tag or class), never text."""
+    """Whether an element of the body container is page furniture (by tag, class or structure), never text."""
     tag = element.tag
     if not isinstance(tag, str) or tag in L.FURNITURE_TAGS:
         return True
     classes = element.get("class")
-    if not classes:
-        return False
-    for name in classes.split():
-        if name in L.FURNITURE_CLASSES or name.startswith(L.FURNITURE_CLASS_PREFIXES):
-            return True
+    if classes:
+        for name in classes.split():
+            if name in L.FURNITURE_CLASSES or name.startswith(L.FURNITURE_CLASS_PREFIXES):
+                return True
+    if tag == "figure" or tag not in L.TEXT_BLOCKS and tag not in L.INLINE:
+        return _is_picture(element)
+    if tag == "blockquote":
+        return _is_embed(element)
     return False
 
 
-def _collect_text(element, parts: list[str], skip, links: list | None = None) -> None:
+_PICTURE = etree.XPath(" | ".join(f"descendant::{tag}" for tag in L.PICTURE_TAGS))
+_HAS_TEXT_BLOCK = etree.XPath(" | ".join(f"descendant::{tag}" for tag in sorted(L.TEXT_BLOCKS)))
+
+
+def _is_picture(element) -> bool:
+    """A picture block whatever its classes: a figure holding a picture, or a wrapper holding a
+    picture and no more text than a caption and a credit (no paragraph of its own)."""
+    if not _PICTURE(element):
+        return False
+    if element.tag == "figure":
+        return True
+    return not _HAS_TEXT_BLOCK(element) and len(_element_text(element)) <= L.PICTURE_TEXT_MAX
+
+
+_SOCIAL_LINKS = etree.XPath(
+    "descendant::a[" + " or ".join(f"contains(@href, '{host}')" for host in L.EMBED_POST_HOSTS) + "]")
+
+
+def _is_embed(element) -> bool:
+    """A social post pasted as a quotation: the embed code's blockquote ends with a link to the post,
+    or its loader script follows it."""
+    links = element.xpath("descendant::a[@href]")
+    if links and links[-1] in _SOCIAL_LINKS(element):
+        return True
+    following = element.getnext()
+    return following is not None and following.tag == "script" and following.get("src") is not None
+
+
+#: What a ``<br>`` leaves in a run of text until the run is cut into lines (parsed text never holds NUL).
+_BR = "\x00"
+
+
+def _collect_text(element, parts: list[str], skip, links: list | None = None, br: str = " ") -> None:
     """Appends the text of ``element``'s subtree to ``parts``, leaving out subtrees ``skip``
-    says are furniture; a ``<br>`` or a nested block is a space. Links kept go to ``links``."""
+    says are furniture; a ``<br>`` is ``br``, a nested block a space. Links kept go to ``links``
+    with the position in ``parts`` where their text starts."""
     tag = element.tag
     if tag == "br":
-        parts.append(" ")
+        parts.append(br)
         return
     if links is not None and tag == "a" and element.get("href") is not None:
-        links.append(element)
+        links.append((len(parts), element))
     block = tag not in L.INLINE
     if block:
         parts.append(" ")
@@ -239,7 +275,7 @@ def _collect_text(element, parts: list[str], skip, links: list | None = None) ->
         parts.append(element.text)
     for child in element:
         if isinstance(child.tag, str) and not skip(child):
-            _collect_text(child, parts, skip, links)
+            _collect_text(child, parts, skip, links, br)
         if child.tail:
             parts.append(child.tail)
     if block:
@@ -248,31 +284,61 @@ def _collect_text(element, parts: list[str], skip, links: list | None = None) ->
 
 @dataclass
 class Block:
-    """One paragraph of the body container: its text and the links in it."""
+    """One paragraph of the body container: its text and the links in it; ``lines`` are its
+    parts between single ``<br>``s, each a ``Block``, when it has more than one."""
 
     text: str
     links: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+
+
+def _holds_blocks(element) -> bool:
+    """Whether a text block or an inline element holds blocks of its own (a quotation of several
+    paragraphs, a list item with a nested list, a <span> around paragraphs): then it is a wrapper."""
+    return any(isinstance(d.tag, str) and d.tag not in L.INLINE and d.tag not in L.CELLS
+               for d in element.iterdescendants())
 
 
 def body_blocks(container) -> list[Block]:
     """The article-text blocks of a body container, in document order (texts normalised,
-    empty ones dropped; text rules not applied yet).
+    empty ones dropped; text rules not applied yet). Two ``<br>`` in a row end a paragraph;
+    one is a line break inside it.
 
-    >>> root = parse("<div><div><p>أ<br>ب</p></div>نص حر<ul><li>ج</li></ul><p>&nbsp;</p></div>").root
+    >>> root = parse("<div><div><p>أ<br>ب</p></div>نص حر<br><br>د<ul><li>ج</li></ul><p>&nbsp;</p></div>").root
     >>> [b.text for b in body_blocks(root.find(".//div"))]
-    ['أ ب', 'نص حر', 'ج']
+    ['أ ب', 'نص حر', 'د', 'ج']
     """
     blocks: list[Block] = []
     run: list[str] = []
     run_links: list = []
 
     def flush() -> None:
-        if run:
-            text = normalize("".join(run))
+        if not run:
+            return
+        lines: list[Block] = []
+        pending = iter(run_links)
+        link = next(pending, None)
+        start = 0
+        for end in [i for i, part in enumerate(run) if part == _BR] + [len(run)]:
+            line_links = []
+            while link is not None and link[0] < end:
+                line_links.append(link[1])
+                link = next(pending, None)
+            text = normalize("".join(run[start:end]))
             if text:
-                blocks.append(Block(text, list(run_links)))
-            run.clear()
-            run_links.clear()
+                lines.append(Block(text, line_links))
+            elif lines:  # an empty line: two <br> in a row end the paragraph
+                _paragraph(lines)
+                lines = []
+            start = end + 1
+        _paragraph(lines)
+        run.clear()
+        run_links.clear()
+
+    def _paragraph(lines: list[Block]) -> None:
+        if lines:
+            blocks.append(Block(" ".join(line.text for line in lines), [a for line in lines for a in line.links],
+                                lines if len(lines) > 1 else []))
 
     def walk(element) -> None:
         if element.text:
@@ -283,15 +349,12 @@ def body_blocks(container) -> list[Block]:
                 pass  # a comment or processing instruction: only its tail counts
             elif is_furniture_element(child):
                 flush()
-            elif tag in L.TEXT_BLOCKS:
+            elif tag in L.TEXT_BLOCKS and not _holds_blocks(child):
                 flush()
-                parts, links = [], []
-                _collect_text(child, parts, is_furniture_element, links)
-                run.extend(parts)
-                run_links.extend(links)
+                _collect_text(child, run, is_furniture_element, run_links, _BR)
                 flush()
-            elif tag in L.INLINE:
-                _collect_text(child, run, is_furniture_element, run_links)
+            elif tag in L.INLINE and (tag == "a" or not _holds_blocks(child)):  # a link stays one run
+                _collect_text(child, run, is_furniture_element, run_links, _BR)
             else:  # a wrapper: its bare text and its blocks are paragraphs of their own
                 flush()
                 walk(child)
@@ -537,18 +600,28 @@ def _identity(doc: Selector, url: str, base_url: str) -> tuple[str, int, str | N
     return fetched
 
 
-def _read_body(blocks: list[Block], page_url: str) -> tuple[list[str], list[str], str | None, list, set[str]]:
+def _read_body(blocks: list[Block], page_url: str, base_url: str = DEFAULT_BASE_URL,
+               article_id: int | None = None) -> tuple[list[str], list[str], str | None, list, set[str]]:
     """Paragraph texts, their links, the source line's value, the links' elements, and the
     ``headline_key`` of every paragraph that is prose rather than the text of one of its links; the
-    text rules of ``rtarabic.boilerplate`` applied to each block."""
+    text rules of ``rtarabic.boilerplate`` applied to each block, and to each line of a block with
+    line breaks. A block that is nothing but a link to another article is a read-more card."""
     texts, links, source, own_links, prose = [], [], None, [], set()
     for block in blocks:
-        value = source_of(block.text)
-        if value:
-            source = value
+        # Line by line when the block has line breaks: "اقرأ أيضا: <a>headline</a><br>text" loses its
+        # first line only.
+        lines = block.lines or [block]
+        kept = []
+        for line in lines:
+            value = source_of(line.text)
+            if value:
+                source = value
+            elif not is_furniture(line.text) and not _is_card_link(line, base_url, article_id):
+                kept.append(line)
+        if not kept:
             continue
-        if is_furniture(block.text):
-            continue
+        if len(kept) < len(lines):
+            block = Block(" ".join(line.text for line in kept), [a for line in kept for a in line.links])
         texts.append(block.text)
         if not any(normalize("".join(a.itertext())) == block.text for a in block.links):
             prose.add(headline_key(block.text))
@@ -558,6 +631,17 @@ def _read_body(blocks: list[Block], page_url: str) -> tuple[list[str], list[str]
             if link and link not in links:
                 links.append(link)
     return texts, links, source, own_links, prose
+
+
+def _is_card_link(block: Block, base_url: str, article_id: int | None) -> bool:
+    """Whether a block's whole text is one link to another article of the site: a read-more card
+    or a related headline under a read-more label, whatever its markup (S1 §3.2 read-more cards)."""
+    if len(block.links) != 1:
+        return False
+    a = block.links[0]
+    href = a.get("href") or ""
+    target = _linked_article(href, base_url)
+    return target is not None and target[1] != article_id and _element_text(a) == block.text
 
 
 #: Memoised like ``_linked_article``: tag links recur on many pages.
@@ -759,7 +843,7 @@ def extract_article(html: "str | bytes | Page", url: str, *, base_url: str = DEF
     if layout is None and not blocks and (ld or og_type.startswith("article")
                                           or _first_date(_dates(row, doc, "published"))):
         blocks = _generic_blocks(page, url, title, summary)
-    paragraphs, links, source, own_links, prose = _read_body(blocks, url)
+    paragraphs, links, source, own_links, prose = _read_body(blocks, url, base_url, identity[1])
     if not paragraphs and isinstance(ld.get("articleBody"), str):
         paragraphs, _, ld_source, _, prose = _read_body(
             [Block(t) for t in map(normalize, ld["articleBody"].split("\n")) if t], url)

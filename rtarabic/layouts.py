@@ -142,7 +142,8 @@ MAIN_ARTICLE = Layout(
     name="main_article",
     seen="unverified BEM family (third-party scrapers, 2025-26)",
     # §3.4 (S15, LOW): div.main-article__editor-content / div.editor-content, h3.main-article__title.
-    detect=(".main-article__editor-content, .main-article .editor-content, .main-article__title",),
+    # The body container, not the title class alone: cards of other articles may use that (§3.4 tag pages).
+    detect=(".main-article__editor-content, .main-article .editor-content",),
     title=("h1.main-article__title", ".main-article__title", "h1"),  # §3.4
     summary=(".main-article__intro-text",),  # §3.4 div.main-article__intro-text
     body=(".main-article__editor-content", ".editor-content"),  # §3.4
@@ -227,8 +228,11 @@ OG_IMAGE = (meta("og:image"),)
 # -- the body container: what is article text and what is furniture -------------------------------
 
 #: Elements that hold one paragraph of article text each (their whole text, inner ``<br>`` as a
-#: space): paragraphs, subheads, list items, quotations.
-TEXT_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt"})
+#: space): paragraphs, subheads, list items, quotations, table rows. One that holds blocks of its
+#: own (a quotation of several paragraphs) is a wrapper instead.
+TEXT_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "tr"})
+#: Table cells: their texts are the row's paragraph, a space apart.
+CELLS = frozenset({"td", "th"})
 #: Inline elements: their text belongs to the paragraph around them; any other element is a
 #: wrapper whose own text (bare text in a ``<div>``) makes paragraphs of its own.
 INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "font", "i",
@@ -236,11 +240,21 @@ INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del",
                     "tt", "u", "var", "wbr"})
 #: Elements that are never article text, whatever their class.
 FURNITURE_TAGS = frozenset({
-    "script", "style", "noscript", "template", "iframe", "figure", "svg", "object", "embed", "video", "audio",
+    "script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "video", "audio",
     "picture", "img", "button", "form", "input", "select", "textarea", "nav", "aside", "header", "footer",
     "amp-iframe", "amp-img", "amp-video", "amp-ad", "amp-social-share", "amp-twitter", "amp-instagram",
     "amp-youtube",
 })
+#: A <figure> holding one of these, or a wrapper holding one and at most ``PICTURE_TEXT_MAX``
+#: characters of text and no paragraph, is a picture with its caption and credit whatever its classes
+#: (structure: S1 §3.1 "In-body images" shows picture, caption, credit together; a <figure> without a
+#: picture, a quotation or a table, is text).
+PICTURE_TAGS = ("img", "picture", "amp-img", "video", "amp-video")
+PICTURE_TEXT_MAX = 200
+#: Hosts of the posts that social embed codes quote in a <blockquote> ending with a link to the post
+#: (S1 §3.2 "Social": tweet, Instagram, Telegram, TikTok embeds; Facebook's embed code is alike).
+EMBED_POST_HOSTS = ("twitter.com/", "//x.com/", "facebook.com/", "instagram.com/", "//t.me/", "tiktok.com/")
+
 #: Class names of furniture elements inside the body container.
 FURNITURE_CLASSES = frozenset({
     "intro",  # the lead: the summary, not body (S1, S2 §3.1)

@@ -396,7 +396,13 @@ def test_a_damaged_warc_file_gives_the_records_before_the_damage(site, crawled, 
     (damaged / source.name).write_bytes(data[:cut])
     (damaged / "notes.warc").write_text("not a WARC file\n")
     done = reextract(site.base_url, damaged, tmp_path / "again.db")
-    assert done.returncode == 0, done.stderr[-3000:]
+    # 3 when the fault pages among the records kept (a truncated page whose retry lies past the cut, an
+    # anti-bot page) are a share of this small replay that the health check calls drift or a block.
+    assert done.returncode in (0, 3), done.stderr[-3000:]
+    if done.returncode == 3:
+        unhealthy = re.search(r"Unhealthy: (.*)", done.stderr).group(1)
+        assert unhealthy.startswith(("layout drift: extraction failed on ", "blocked: ")), unhealthy
+        assert not any(word in unhealthy for word in ("archive", "finish reason", "invalid", "empty run")), unhealthy
     assert "cannot be read to its end" in done.stderr and "Traceback" not in done.stderr
     before_cut = {int(e["warc-target-uri"].split("/")[4].split("-")[0]) for e in entries[:9]
                   if e["http:status"] == "200"}

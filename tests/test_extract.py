@@ -366,7 +366,8 @@ MESSY_TEXT = [
     "البند الأول",
     "البند الثاني",
     "خطوة",
-    '"لا أحد يستطيع" قالت.',
+    '"لا أحد يستطيع"',  # a quotation of two paragraphs is two paragraphs
+    "قالت.",
     "عنوان فرعي ثان",
     "نص حر في غلاف.",
     "الفقرة الأخيرة.",
@@ -399,9 +400,13 @@ def test_a_headline_given_as_prose_stays_and_only_its_linked_copy_is_stripped():
                               '<p><a href="/world/1600011-b/">خبر جانبي آخر</a></p>') + sidebar
     extraction = extract_article(page(body, head=CURRENT_HEAD), URL, base_url=BASE)
     paragraphs = extraction.article["body"].split("\n\n")
-    assert "منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي" in paragraphs and "خبر جانبي آخر" in paragraphs
+    assert "منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي" in paragraphs
+    assert "خبر جانبي آخر" not in paragraphs  # a paragraph that is only a link to another article is a card
     assert "منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي" not in extraction.headlines
     kept, removed = strip_body(extraction.article["body"], headlines=extraction.headlines)
+    assert removed == 0 and "منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي" in kept.split("\n\n")
+    # The same card as it reaches the pipeline from elsewhere (the JSON-LD body): the headline rule takes it.
+    kept, removed = strip_body(extraction.article["body"] + "\n\nخبر جانبي آخر", headlines=extraction.headlines)
     assert removed == 1 and "منظمة أوبك+ ترصد تحركات الذكاء الاصطناعي" in kept.split("\n\n")
 
 
@@ -622,3 +627,45 @@ def test_an_author_from_json_ld_is_no_sign_of_drift():
                                  base_url=site.base_url)
     assert extraction.article["author"] == site.truth(article_id)["author"]
     assert extraction.fallbacks == []
+
+
+@pytest.mark.parametrize("inner,body,source", [
+    # Two <br> end a paragraph; a read-more or source line between them goes alone.
+    ('أ.<br><br>اقرأ أيضا: <a href="/world/1-x/">عنوان آخر</a><br><br>ب.<br><br>المصدر: RT', ["أ.", "ب."], "RT"),
+    # One <br> after a read-more line: the line goes, the article text after it stays.
+    ('<p><a href="/world/1-x/"><strong>اقرأ أيضا: عنوان آخر</strong></a><br>نص المقال.</p>', ["نص المقال."], None),
+    # A <span> around paragraphs is a wrapper, not one run of text.
+    ('<span dir="rtl"><p>أ.</p><p>إعلان</p><p>المصدر: RT</p></span>', ["أ."], "RT"),
+    # Sentences about cookies or quoting RT's hashtag are text; the notice and the card are not.
+    ('<p>وتستخدم المواقع ملفات تعريف الارتباط لتتبع المستخدمين.</p><p>وانتشر وسم #اسأل_أكثر على المنصات.</p>'
+     '<p>هذا الموقع يستخدم ملفات تعريف الارتباط .بامكانك قراءة شروط الاستخدام</p><p>#اسأل_أكثر #Question_More</p>',
+     ["وتستخدم المواقع ملفات تعريف الارتباط لتتبع المستخدمين.", "وانتشر وسم #اسأل_أكثر على المنصات."], None),
+    # Read-more labels in any spelling, and headlines listed under a label alone.
+    ('<p>نص.</p><p>اقرأ أيضًا: <a href="/world/1-x/">عنوان آخر</a></p><p>إقرأ ايضا: <a href="/world/2-x/">عنوان</a></p>'
+     '<p><strong>اقرأ أيضا:</strong></p><ul><li><a href="/world/3-x/">عنوان ثالث</a></li></ul>', ["نص."], None),
+    # Labels with punctuation around them.
+    ('<p>نص.</p><p>شاهد بالفيديو..</p><div class="k1"><div>- إعلان -</div></div>', ["نص."], None),
+    # A figure without a picture (a quotation, a table) is text; a table row is one paragraph.
+    ('<figure class="quote"><blockquote><p>"اقتباس".</p><p>تتمة.</p></blockquote><figcaption>قائل</figcaption></figure>'
+     '<table><tr><th>المؤشر</th><th>2025</th></tr><tr><td>التضخم</td><td>6.5</td></tr></table>',
+     ['"اقتباس".', "تتمة.", "قائل", "المؤشر 2025", "التضخم 6.5"], None),
+    # A picture with caption and credit in wrappers of unknown classes, and a social post pasted as a quotation.
+    ('<p>نص.</p><div class="m1"><img src="/a.jpg"><div class="m2">ألواح شمسية في البصرة</div><div>AFP</div></div>'
+     '<blockquote class="q9"><p>Deprem anı</p>&mdash; AFAD (@AFADBaskanlik) '
+     '<a href="https://twitter.com/AFADBaskanlik/status/1">18 Ekim 2025</a></blockquote>'
+     '<div class="q8"><blockquote><p>منشور</p>Posted by <a href="https://www.facebook.com/afad">AFAD</a></blockquote></div>',
+     ["نص."], None),
+])
+def test_body_rules_on_markup_the_replica_does_not_generate(inner, body, source):
+    html = page(f'<div class="js-mediator-article">{inner}</div><div class="news-tags"></div>')
+    article = extract_article(html, URL, base_url=BASE).article
+    assert (article["body"] or "").split("\n\n") == body
+    assert article["source"] == source
+
+
+def test_a_card_with_the_main_article_classes_does_not_make_the_page_main_article():
+    html = page('<div class="js-mediator-article"><p>نص.</p></div><article><h3 class="main-article__title">'
+                '<a href="/world/1-x/">بطاقة</a></h3></article>')
+    extraction = extract_article(html, URL, base_url=BASE)
+    assert extraction.layout == "current"
+    assert extraction.article["body"] == "نص."

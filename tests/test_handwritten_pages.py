@@ -1,0 +1,59 @@
+"""Extraction on pages written by hand, apart from the replica, as real articles may carry them.
+
+Each ``tests/fixtures/handwritten/NAME.html`` is an article page in a documented template (or, p09, a
+redesign keeping its metas and JSON-LD) with markup the replica does not generate: text between
+``<br><br>``, paragraphs inside a ``<span>``, a read-more line sharing a paragraph with article text,
+read-more labels spelt with tanween or without hamza, quotations of several paragraphs, tables, a
+``<figure>`` holding a quotation, tweets and Facebook posts pasted without their wrapper, a technology
+article about cookies, a sidebar card using the unverified main-article classes. ``NAME.json`` is what a
+reader of the page takes as the article: ``body`` is its text paragraph by paragraph (a table row is one
+paragraph, its cells a space apart); nothing else may be in it.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rtarabic.extract import extract_article
+
+PAGES = Path(__file__).parent / "fixtures" / "handwritten"
+NAMES = sorted(path.stem for path in PAGES.glob("*.html"))
+
+
+def read(name):
+    truth = json.loads((PAGES / f"{name}.json").read_text("utf-8"))
+    extraction = extract_article((PAGES / f"{name}.html").read_bytes(), truth["url"])
+    assert extraction.problem is None, extraction.problem
+    return extraction.article, truth
+
+
+def test_every_page_has_its_truth():
+    assert len(NAMES) == 10 and all((PAGES / f"{name}.json").exists() for name in NAMES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_body_is_every_paragraph_of_the_article_and_nothing_else(name):
+    article, truth = read(name)
+    assert article["body"].split("\n\n") == truth["body"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_fields_are_read(name):
+    article, truth = read(name)
+    for field in ("title", "summary", "published", "section", "section_name", "source"):
+        assert article[field] == truth[field], field
+    assert article["url"] == truth["url"]
+    assert (article["image"] or {}).get("url") == truth["image"]
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if name != "p09_redesign"])
+def test_tags_are_read(name):
+    article, truth = read(name)
+    assert [tag["slug"] for tag in article["tags"]] == truth["tags"]
+
+
+@pytest.mark.xfail(strict=True, reason="a redesign's tags are found only in a list inside <article>")
+def test_tags_of_a_redesign_outside_any_article_element():
+    article, truth = read("p09_redesign")
+    assert [tag["slug"] for tag in article["tags"]] == truth["tags"]
