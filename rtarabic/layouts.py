@@ -200,10 +200,13 @@ FALLBACK = Layout(
     modified=_MODIFIED_META,
     date_text=("span.date", "article time", "main time"),
     author=(*_AUTHOR, meta("article:author"), meta("author")),  # rt-english article:author
-    # Structure: the last element of the article whose links all go to tag pages and that has no
-    # text of its own (the tags block follows the body, S1 §3.1).
+    # Structure: the last element of the article (or of the page's <main>) whose links all go to tag
+    # pages and that has no text of its own, or the last such list (the tags block follows the body,
+    # S1 §3.1).
     tags=(*_TAGS, "(//article//*[a[contains(@href, '/tags/')] and not(a[not(contains(@href, '/tags/'))])"
-                  " and not(text()[normalize-space()])])[last()]/a[@href]"),
+                  " and not(text()[normalize-space()])])[last()]/a[@href]",
+          "((//article | //main)//*[self::ul or self::ol][li/a[contains(@href, '/tags/')]"
+          " and not(.//a[not(contains(@href, '/tags/'))])])[last()]/li/a[@href]"),
     images=(meta("og:image"), meta("twitter:image"), *_PHOTO_IMAGES),
     # Structure: the article's first <figure>, its caption text and a credit element after it.
     image_caption=(*_PHOTO_CAPTION, "(//article//figure)[1]/figcaption/text()"),
