@@ -102,11 +102,7 @@ def test_corrupt_archive_is_refused_before_any_request(crawl, witness, tmp_path)
 
 def test_unknown_schema_is_refused_before_any_request(crawl, witness, tmp_path):
     # Issue 14: an articles table with an older, narrower schema: 250 fetched, 0 stored, exit 0.
-    db = tmp_path / "archive.db"
-    conn = sqlite3.connect(db)
-    conn.execute("create table articles (id integer primary key, url text, title text)")
-    conn.commit()
-    conn.close()
+    db = sqlite_file(tmp_path / "archive.db", "create table articles (id integer primary key, url text, title text)")
     before = sqlite_schema(db)
     result = crawl(f"http://127.0.0.1:{witness.port}", timeout=60, RTARABIC_DB=str(db))
     assert_refused(result, f"{db} ", 5, witness)
@@ -115,16 +111,24 @@ def test_unknown_schema_is_refused_before_any_request(crawl, witness, tmp_path):
 
 
 def test_sqlite_file_of_another_program_is_refused_untouched(crawl, witness, tmp_path):
-    db = tmp_path / "notes.db"
-    conn = sqlite3.connect(db)
-    conn.execute("create table notes (id integer primary key, text text)")
-    conn.execute("insert into notes (text) values ('keep me')")
-    conn.commit()
-    conn.close()
+    db = sqlite_file(tmp_path / "notes.db", "create table notes (id integer primary key, text text)",
+                     "insert into notes (text) values ('keep me')")
     before = sqlite_schema(db)
     result = crawl(f"http://127.0.0.1:{witness.port}", timeout=60, RTARABIC_DB=str(db))
     assert_refused(result, f"{db} is an SQLite file but not an rtarabic archive", 5, witness)
     assert sqlite_schema(db) == before
+
+
+def sqlite_file(path, *statements):
+    """An SQLite file at ``path`` made by running ``statements``."""
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+    return path
 
 
 def sqlite_schema(path):
@@ -138,12 +142,8 @@ def sqlite_schema(path):
 
 
 def test_narrow_articles_table_with_every_index_column_is_refused(crawl, witness, tmp_path):
-    db = tmp_path / "archive.db"
-    conn = sqlite3.connect(db)
-    conn.execute("create table articles (id integer primary key, url text, title text, published text,"
-                 " section text, content_hash text)")
-    conn.commit()
-    conn.close()
+    db = sqlite_file(tmp_path / "archive.db", "create table articles (id integer primary key, url text, title text,"
+                     " published text, section text, content_hash text)")
     before = sqlite_schema(db)
     result = crawl(f"http://127.0.0.1:{witness.port}", timeout=60, RTARABIC_DB=str(db))
     assert_refused(result, f"{db} has a schema this version does not know: articles lacks ", 5, witness)

@@ -7,7 +7,9 @@ read-more labels spelt with tanween or without hamza, quotations of several para
 ``<figure>`` holding a quotation, tweets and Facebook posts pasted without their wrapper, a technology
 article about cookies, a sidebar card using the unverified main-article classes. ``NAME.json`` is what a
 reader of the page takes as the article: ``body`` is its text paragraph by paragraph (a table row is one
-paragraph, its cells a space apart); nothing else may be in it.
+paragraph, its cells a space apart); nothing else may be in it. The site's header and sidebar, alike on
+every page, are ``_header.html`` and ``_sidebar.html``, put in where a page says ``<!--#HEADER-->`` and
+``<!--#SIDEBAR-->``.
 """
 
 import json
@@ -18,12 +20,21 @@ import pytest
 from rtarabic.extract import extract_article
 
 PAGES = Path(__file__).parent / "fixtures" / "handwritten"
-NAMES = sorted(path.stem for path in PAGES.glob("*.html"))
+NAMES = sorted(path.stem for path in PAGES.glob("p*.html"))
+#: The site's header and sidebar, the same on every page: written once, put in at each page's marker.
+CHROME = {f"<!--#{part.upper()}-->": (PAGES / f"_{part}.html").read_text("utf-8") for part in ("header", "sidebar")}
+
+
+def html(name: str) -> str:
+    text = (PAGES / f"{name}.html").read_text("utf-8")
+    for marker, chrome in CHROME.items():
+        text = text.replace(marker, chrome)
+    return text
 
 
 def read(name):
     truth = json.loads((PAGES / f"{name}.json").read_text("utf-8"))
-    extraction = extract_article((PAGES / f"{name}.html").read_bytes(), truth["url"])
+    extraction = extract_article(html(name).encode("utf-8"), truth["url"])
     assert extraction.problem is None, extraction.problem
     return extraction.article, truth
 
