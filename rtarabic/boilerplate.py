@@ -39,6 +39,7 @@ _FURNITURE = frozenset(
 
 #: The source line ends the body: "المصدر: RT", "المصدر: RT + وكالات", "المصدر : ديلي ميل".
 SOURCE_LINE = re.compile(r"^المصدر\s*[:：]\s*(.+)$")
+SOURCE_LABEL = re.compile(r"^المصدر\s*[:：]?$")
 #: Labels that recommendation cards put before the other article's headline (any spelling of أيضا).
 CARD_LABEL = re.compile(
     r"^(?:[إاأ]قر[أا]\s+(?:المزيد|[أا]يض\u064b?ا\u064b?)|شاهد\s+[أا]يض\u064b?ا\u064b?|Read more)\s*[:：]?\s*")
@@ -71,6 +72,15 @@ def source_of(paragraph: str) -> str | None:
     """
     match = SOURCE_LINE.match(paragraph)
     return match.group(1).strip() or None if match else None
+
+
+def is_source_label(paragraph: str) -> bool:
+    """Whether a line is the source line's label alone, its value on the next line ("المصدر:<br>RT").
+
+    >>> is_source_label("المصدر:"), is_source_label("المصدر: RT")
+    (True, False)
+    """
+    return bool(SOURCE_LABEL.match(paragraph))
 
 
 def without_card_label(text: str) -> str:
@@ -106,6 +116,8 @@ def is_furniture(paragraph: str) -> bool:
     False
     """
     folded = _fold(paragraph)
+    if not any(c.isalnum() for c in folded):
+        return True  # no letter or digit: a separator or a pointer ("***", "👇👇"), no text
     return folded.strip(_LABEL_TRIM) in _FURNITURE or any(p.search(folded) for p in _PATTERNS)
 
 

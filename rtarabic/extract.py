@@ -46,7 +46,7 @@ from lxml import etree
 from parsel import Selector
 
 from rtarabic import layouts as L
-from rtarabic.boilerplate import headline_key, is_furniture, source_of, without_card_label
+from rtarabic.boilerplate import headline_key, is_furniture, is_source_label, source_of, without_card_label
 from rtarabic.dates import parse_arabic, parse_machine
 from rtarabic.text import PARAGRAPH_SEPARATOR, normalize, normalized_hash, normalized_word_count
 from rtarabic.urls import (
@@ -213,46 +213,60 @@ def _matches(chain, context: Selector) -> bool:
 def is_furniture_element(element) -> bool:
     """Whether an element of the body container is page furniture (by tag, class or structure), never text."""
     tag = element.tag
-    if not isinstance(tag, str) or tag in L.FURNITURE_TAGS:
+    if not isinstance(tag, str):
         return True
+    if tag in L.FURNITURE_TAGS:
+        # A quotation's attribution is its <footer>; any other is the page's.
+        return not (tag == "footer" and element.getparent() is not None and element.getparent().tag == "blockquote")
     classes = element.get("class")
     if classes:
         for name in classes.split():
             if name in L.FURNITURE_CLASSES or name.startswith(L.FURNITURE_CLASS_PREFIXES):
                 return True
-    if tag == "figure" or tag not in L.TEXT_BLOCKS and tag not in L.INLINE:
-        return _is_picture(element)
     if tag == "blockquote":
         return _is_embed(element)
+    if tag in L.BLOCKS and tag not in L.TEXT_BLOCKS and tag not in L.CELLS:
+        return _is_picture(element)
     return False
 
 
-_PICTURE = etree.XPath(" | ".join(f"descendant::{tag}" for tag in L.PICTURE_TAGS))
+_MEDIA = etree.XPath(" | ".join(f"descendant::{tag}" for tag in L.MEDIA_TAGS))
 _HAS_TEXT_BLOCK = etree.XPath(" | ".join(f"descendant::{tag}" for tag in sorted(L.TEXT_BLOCKS)))
 
 
+def _in_a_line_of_text(element) -> bool:
+    """Whether an element sits inside a line of text (an emoji <img> in a sentence), not on its own."""
+    parent = element.getparent()
+    if parent is None:
+        return False
+    if (parent.text or "").strip() or any((child.tail or "").strip() for child in parent):
+        return True
+    return parent.tag not in L.BLOCKS and _in_a_line_of_text(parent)
+
+
 def _is_picture(element) -> bool:
-    """A picture block whatever its classes: a figure holding a picture, or a wrapper holding a
-    picture and no more text than a caption and a credit (no paragraph of its own)."""
-    if not _PICTURE(element):
+    """A picture or video block whatever its classes: a figure holding media, or a wrapper holding
+    media on its own and no more text than a caption and a credit (no paragraph of its own)."""
+    media = [m for m in _MEDIA(element) if not _in_a_line_of_text(m)]
+    if not media:
         return False
     if element.tag == "figure":
         return True
     return not _HAS_TEXT_BLOCK(element) and len(_element_text(element)) <= L.PICTURE_TEXT_MAX
 
 
-_SOCIAL_LINKS = etree.XPath(
-    "descendant::a[" + " or ".join(f"contains(@href, '{host}')" for host in L.EMBED_POST_HOSTS) + "]")
+_EMBED_POST_LINK = re.compile(L.EMBED_POST_LINK)
 
 
 def _is_embed(element) -> bool:
-    """A social post pasted as a quotation: the embed code's blockquote ends with a link to the post,
-    or its loader script follows it."""
-    links = element.xpath("descendant::a[@href]")
-    if links and links[-1] in _SOCIAL_LINKS(element):
+    """A social post's embed code: a <blockquote> that ends with the link to the post (a tweet's date,
+    the Facebook post), or cites the post."""
+    if _EMBED_POST_LINK.match(element.get("cite") or ""):
         return True
-    following = element.getnext()
-    return following is not None and following.tag == "script" and following.get("src") is not None
+    links = element.xpath("descendant::a[@href]")
+    if not links or not _EMBED_POST_LINK.match(links[-1].get("href")):
+        return False
+    return _element_text(element).endswith(_element_text(links[-1]))
 
 
 #: What a ``<br>`` leaves in a run of text until the run is cut into lines (parsed text never holds NUL).
@@ -269,7 +283,7 @@ def _collect_text(element, parts: list[str], skip, links: list | None = None, br
         return
     if links is not None and tag == "a" and element.get("href") is not None:
         links.append((len(parts), element))
-    block = tag not in L.INLINE
+    block = tag in L.BLOCKS
     if block:
         parts.append(" ")
     if element.text:
@@ -296,7 +310,7 @@ class Block:
 def _holds_blocks(element) -> bool:
     """Whether a text block or an inline element holds blocks of its own (a quotation of several
     paragraphs, a list item with a nested list, a <span> around paragraphs): then it is a wrapper."""
-    return any(isinstance(d.tag, str) and d.tag not in L.INLINE and d.tag not in L.CELLS
+    return any(isinstance(d.tag, str) and d.tag in L.BLOCKS and d.tag not in L.CELLS
                for d in element.iterdescendants())
 
 
@@ -350,11 +364,11 @@ def body_blocks(container) -> list[Block]:
                 pass  # a comment or processing instruction: only its tail counts
             elif is_furniture_element(child):
                 flush()
-            elif tag in L.TEXT_BLOCKS and not _holds_blocks(child):
+            elif tag in L.TEXT_BLOCKS and (tag == "tr" or not _holds_blocks(child)):
                 flush()
                 _collect_text(child, run, is_furniture_element, run_links, _BR)
                 flush()
-            elif tag in L.INLINE and (tag == "a" or not _holds_blocks(child)):  # a link stays one run
+            elif tag not in L.BLOCKS and (tag == "a" or not _holds_blocks(child)):  # a link stays one run
                 _collect_text(child, run, is_furniture_element, run_links, _BR)
             else:  # a wrapper: its bare text and its blocks are paragraphs of their own
                 flush()
@@ -405,7 +419,7 @@ def _inline_runs(element) -> list[str]:
     """The texts of a wrapper's own runs of bare text and inline elements, split at its blocks."""
     runs, run = [], [element.text or ""]
     for child in element:
-        if isinstance(child.tag, str) and child.tag in L.INLINE:
+        if isinstance(child.tag, str) and child.tag not in L.BLOCKS:
             _collect_text(child, run, is_furniture_element)
         elif isinstance(child.tag, str):
             runs.append(normalize("".join(run)))
@@ -427,7 +441,7 @@ def _generic_container(root, texts: list[str], own: set[str]):
     total = 0
     for element in root.iter(etree.Element):
         tag = element.tag
-        if tag in L.INLINE or is_furniture_element(element):
+        if tag not in L.BLOCKS or is_furniture_element(element):
             continue
         if tag in L.TEXT_BLOCKS:
             if any(ancestor.tag in L.TEXT_BLOCKS for ancestor in element.iterancestors()):
@@ -613,10 +627,14 @@ def _read_body(blocks: list[Block], page_url: str, base_url: str = DEFAULT_BASE_
         # first line only.
         lines = block.lines or [block]
         kept = []
-        for line in lines:
+        for i, line in enumerate(lines):
             value = source_of(line.text)
             if value:
                 source = value
+            elif i and is_source_label(lines[i - 1].text):  # "المصدر:<br>RT"
+                source = line.text
+            elif len(lines) > 1 and not any(c.isalnum() for c in line.text):
+                kept.append(line)  # an emoji ending a paragraph's line is the paragraph's; alone it is a pointer
             elif not is_furniture(line.text) and not _is_card_link(line, base_url, article_id):
                 kept.append(line)
         if not kept:
@@ -642,7 +660,9 @@ def _is_card_link(block: Block, base_url: str, article_id: int | None) -> bool:
     a = block.links[0]
     href = a.get("href") or ""
     target = _linked_article(href, base_url)
-    return target is not None and target[1] != article_id and _element_text(a) == block.text
+    # A linked sentence (it ends with a full stop) is text; a headline has none.
+    return (target is not None and target[1] != article_id and _element_text(a) == block.text
+            and not block.text.endswith((".", "\u06d4")))
 
 
 #: Memoised like ``_linked_article``: tag links recur on many pages.

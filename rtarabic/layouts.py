@@ -232,15 +232,19 @@ OG_IMAGE = (meta("og:image"),)
 
 #: Elements that hold one paragraph of article text each (their whole text, inner ``<br>`` as a
 #: space): paragraphs, subheads, list items, quotations, table rows. One that holds blocks of its
-#: own (a quotation of several paragraphs) is a wrapper instead.
+#: own (a quotation of several paragraphs) is a wrapper instead; a table row never is.
 TEXT_BLOCKS = frozenset({"p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "tr"})
 #: Table cells: their texts are the row's paragraph, a space apart.
 CELLS = frozenset({"td", "th"})
-#: Inline elements: their text belongs to the paragraph around them; any other element is a
-#: wrapper whose own text (bare text in a ``<div>``) makes paragraphs of its own.
-INLINE = frozenset({"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "font", "i",
-                    "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time",
-                    "tt", "u", "var", "wbr"})
+#: Block-level elements (HTML's flow content that starts a new line). Any other element (a, span, b,
+#: big, font, o:p, an emoji <img>...) is inline: its text belongs to the paragraph around it, unless it
+#: holds blocks of its own. A block that is no text block is a wrapper whose own text (bare text in a
+#: <div>) makes paragraphs of its own.
+BLOCKS = TEXT_BLOCKS | CELLS | frozenset({
+    "address", "article", "aside", "body", "caption", "center", "details", "dialog", "dir", "div", "dl",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "header", "hgroup", "hr", "html", "main", "menu",
+    "nav", "ol", "section", "summary", "table", "tbody", "tfoot", "thead", "ul",
+})
 #: Elements that are never article text, whatever their class.
 FURNITURE_TAGS = frozenset({
     "script", "style", "noscript", "template", "iframe", "svg", "object", "embed", "video", "audio",
@@ -248,15 +252,16 @@ FURNITURE_TAGS = frozenset({
     "amp-iframe", "amp-img", "amp-video", "amp-ad", "amp-social-share", "amp-twitter", "amp-instagram",
     "amp-youtube",
 })
-#: A <figure> holding one of these, or a wrapper holding one and at most ``PICTURE_TEXT_MAX``
-#: characters of text and no paragraph, is a picture with its caption and credit whatever its classes
-#: (structure: S1 §3.1 "In-body images" shows picture, caption, credit together; a <figure> without a
-#: picture, a quotation or a table, is text).
-PICTURE_TAGS = ("img", "picture", "amp-img", "video", "amp-video")
+#: A <figure> holding one of these, or a wrapper holding one (not inside a line of text, as an emoji
+#: is) and at most ``PICTURE_TEXT_MAX`` characters of text and no paragraph, is a picture or a video with
+#: its caption and credit whatever its classes (structure: S1 §3.1 "In-body images" shows picture,
+#: caption, credit together; a <figure> without media, a quotation or a table, is text).
+MEDIA_TAGS = ("img", "picture", "video", "iframe", "amp-img", "amp-video", "amp-iframe", "amp-youtube")
 PICTURE_TEXT_MAX = 200
-#: Hosts of the posts that social embed codes quote in a <blockquote> ending with a link to the post
-#: (S1 §3.2 "Social": tweet, Instagram, Telegram, TikTok embeds; Facebook's embed code is alike).
-EMBED_POST_HOSTS = ("twitter.com/", "//x.com/", "facebook.com/", "instagram.com/", "//t.me/", "tiktok.com/")
+#: Links that end the <blockquote> of a social post's embed code: the tweet's date linking to the
+#: status, the Facebook post (S1 §3.2 "Social": tweet embeds; Facebook's embed code is alike). A
+#: quotation that merely cites a post (a link inside its sentence) is text.
+EMBED_POST_LINK = r"^https?://(?:(?:www\.|mobile\.)?(?:twitter|x)\.com/[^/]+/status/|(?:www\.)?facebook\.com/)"
 
 #: Class names of furniture elements inside the body container.
 FURNITURE_CLASSES = frozenset({

@@ -8,8 +8,8 @@ read-more labels spelt with tanween or without hamza, quotations of several para
 article about cookies, a sidebar card using the unverified main-article classes. ``NAME.json`` is what a
 reader of the page takes as the article: ``body`` is its text paragraph by paragraph (a table row is one
 paragraph, its cells a space apart); nothing else may be in it. The site's header and sidebar, alike on
-every page, are ``_header.html`` and ``_sidebar.html``, put in where a page says ``<!--#HEADER-->`` and
-``<!--#SIDEBAR-->``.
+every page, are ``_header.html`` and ``_sidebar.html`` (and a second version of each), put in where a page
+says ``<!--#HEADER-->`` and ``<!--#SIDEBAR-->``.
 """
 
 import json
@@ -20,9 +20,10 @@ import pytest
 from rtarabic.extract import extract_article
 
 PAGES = Path(__file__).parent / "fixtures" / "handwritten"
-NAMES = sorted(path.stem for path in PAGES.glob("p*.html"))
-#: The site's header and sidebar, the same on every page: written once, put in at each page's marker.
-CHROME = {f"<!--#{part.upper()}-->": (PAGES / f"_{part}.html").read_text("utf-8") for part in ("header", "sidebar")}
+NAMES = sorted(path.stem for path in PAGES.glob("[a-z]*.html"))
+#: The site's header and sidebar, the same on every page: written once (two versions), put in at each
+#: page's marker.
+CHROME = {f"<!--#{path.stem[1:].upper()}-->": path.read_text("utf-8") for path in PAGES.glob("_*.html")}
 
 
 def html(name: str) -> str:
@@ -40,7 +41,7 @@ def read(name):
 
 
 def test_every_page_has_its_truth():
-    assert len(NAMES) == 10 and all((PAGES / f"{name}.json").exists() for name in NAMES)
+    assert len(NAMES) == 18 and all((PAGES / f"{name}.json").exists() for name in NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
