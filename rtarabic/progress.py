@@ -23,6 +23,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
+from rtarabic.idset import IdSet
+
 logger = logging.getLogger(__name__)
 
 #: Stats keys: what the spider will ask for, and what is done (kept up to date by the extension).
@@ -55,33 +57,6 @@ def seconds_left(done: int, total: int, elapsed: float) -> float | None:
     if done <= 0 or elapsed <= 0:
         return None
     return max(total - done, 0) * elapsed / done
-
-
-class IdSet:
-    """A set of non-negative article ids in a bit array: 125 kB per million ids of range.
-
-    >>> ids = IdSet()
-    >>> ids.add(1849596), ids.add(1849596), len(ids)
-    (True, False, 1)
-    """
-
-    def __init__(self):
-        self.bits = bytearray()
-        self.count = 0
-
-    def add(self, number: int) -> bool:
-        """Adds ``number``; whether it was new."""
-        byte, bit = divmod(number, 8)
-        if byte >= len(self.bits):
-            self.bits.extend(bytes(byte + 1 - len(self.bits)))
-        if self.bits[byte] >> bit & 1:
-            return False
-        self.bits[byte] |= 1 << bit
-        self.count += 1
-        return True
-
-    def __len__(self) -> int:
-        return self.count
 
 
 class BackfillProgress:

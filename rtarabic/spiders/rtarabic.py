@@ -53,6 +53,7 @@ from rtarabic import extract, sitemaps
 from rtarabic import urls as grammar
 from rtarabic.arguments import parse_arguments
 from rtarabic.dates import utc_now
+from rtarabic.idset import IdSet
 from rtarabic.items import ArticleItem
 from rtarabic.middlewares import record_blocked
 
@@ -152,10 +153,11 @@ class RtarabicSpider(scrapy.Spider):
                                   urls_file=urls_file, since=since, until=until, ids=ids, warc=warc)
         # Anything else given with -a is refused by parse_arguments (Scrapyd's _job excepted).
         self.other_arguments = dict(kwargs)
-        self.requested: set[int] = set()
-        self.extracted: set[int] = set()
+        # Bit arrays: these grow with the run (a 50,000-article backfill), a set of ints by ~60 bytes an id.
+        self.requested = IdSet()
+        self.extracted = IdSet()
         self.tags_seen: set[str] = set()
-        self.listed: set[int] = set()
+        self.listed = IdSet()
         self.listing_ids: dict[str, tuple[list[int], ...]] = {}
         self.archive = None
         self.unarchived: set[int] = set()
@@ -418,8 +420,7 @@ class RtarabicSpider(scrapy.Spider):
 
     def count_listing_ids(self, ids) -> None:
         """Counts the ids seen for the first time in this run on listings and feeds, and those not archived."""
-        first = {i for i in ids if i is not None and i not in self.listed}
-        self.listed |= first
+        first = [i for i in ids if i is not None and self.listed.add(i)]
         stats = self.crawler.stats
         stats.inc_value("rtarabic/listing/ids_seen", len(first))
         stats.inc_value("rtarabic/listing/ids_new", sum(1 for i in first if not self.is_archived(i)))
