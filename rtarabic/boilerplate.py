@@ -38,8 +38,8 @@ _FURNITURE = frozenset(
 )
 
 #: The source line ends the body: "المصدر: RT", "المصدر: RT + وكالات", "المصدر : ديلي ميل".
-SOURCE_LINE = re.compile(r"^المصدر\s*[:：]\s*(.+)$")
-SOURCE_LABEL = re.compile(r"^المصدر\s*[:：]?$")
+SOURCE_LINE = re.compile(r"^المصا?در\s*[:：\-–—]\s*(.+)$")  # also "المصادر: ..." and "المصدر - ..."
+SOURCE_LABEL = re.compile(r"^المصا?در\s*[:：\-–—]?$")
 #: Labels that recommendation cards put before the other article's headline (any spelling of أيضا).
 CARD_LABEL = re.compile(
     r"^(?:[إاأ]قر[أا]\s+(?:المزيد|[أا]يض\u064b?ا\u064b?)|شاهد\s+[أا]يض\u064b?ا\u064b?|Read more)\s*[:：]?\s*")
@@ -56,10 +56,12 @@ _PATTERNS = tuple(
         # the cookie notice (sample p09: "هذا الموقع يستخدم ملفات تعريف الارتباط ... اضغط هنا"), not a
         # sentence about cookies
         r"^هذا الموقع يستخدم ملفات تعريف الارتباط|ملفات تعريف الارتباط.*(?:شروط الاستخدام|اضغط هنا)",
-        r"RT STORIES|^(?:#(?:اسأل_أكثر|Question_?More)\s*)+$",  # web-stories cards and their hashtag line
+        # web-stories cards: "RT STORIES" alone or after the hashtags (sample p02), and the hashtag line;
+        # a sentence about RT STORIES is text
+        r"^(?:#\S+\s*)*RT STORIES$|^(?:#(?:اسأل_أكثر|Question_?More)\s*)+$",
         r"^تابعوا\s+RT\s+على",  # "follow RT on"
         r"^[0-9]+\s+خبر$",  # the stories widget's counter
-        r"^المصدر\s*[:：]",  # the source line belongs in ``source``, not in the body
+        r"^المصا?در\s*[:：\-–—]",  # the source line belongs in ``source``, not in the body
     )
 )
 

@@ -40,6 +40,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from urllib.parse import unquote, urljoin, urlsplit
 
 from lxml import etree
@@ -493,12 +494,13 @@ def _generic_blocks(page: Page, url: str, title: str | None, summary: str | None
 # -- the rest of the page ---------------------------------------------------------------------------
 
 def _load_json(text: str):
+    # strict=False: templates leave raw newlines inside strings (a description wrapped in whitespace).
     try:
-        return json.loads(text)
+        return json.loads(text, strict=False)
     except ValueError:
         # RT's templates leave trailing commas in arrays ("sameAs": [..., "x",]).
         try:
-            return json.loads(re.sub(r",(\s*[\]}])", r"\1", text))
+            return json.loads(re.sub(r",(\s*[\]}])", r"\1", text), strict=False)
         except ValueError:
             return None
 
@@ -531,6 +533,29 @@ def _ld_string(value) -> str | None:
     if isinstance(value, dict):
         return _ld_string(value.get("url") or value.get("name") or value.get("@id"))
     return None
+
+
+_ELLIPSES = ("...", "…")
+
+
+def _untruncated(text: str | None, chain, doc: Selector) -> str | None:
+    """``text``, or when it ends with an ellipsis (a description cut short), the first text of ``chain``
+    that it begins and that is whole (the visible lead)."""
+    if not text or not text.endswith(_ELLIPSES):
+        return text
+    stem = text.rstrip(".… ")
+    for query in chain:
+        whole = _first_text((query,), doc)
+        if whole and whole.startswith(stem) and not whole.endswith(_ELLIPSES):
+            return whole
+    return text
+
+
+def _ld_url(value) -> str | None:
+    """A JSON-LD node's address: the string itself, or an object's ``@id``/``url`` (a breadcrumb's item)."""
+    if isinstance(value, dict):
+        return _ld_string(value.get("@id") or value.get("url"))
+    return _ld_string(value)
 
 
 def _strip_title_suffix(title: str | None) -> str | None:
@@ -721,8 +746,9 @@ def _image(layout: L.Layout, doc: Selector, page_url: str, ld: dict) -> tuple[di
 
 def _section_name(layout: L.Layout, doc: Selector, section: str, breadcrumbs: dict) -> str | None:
     for item in breadcrumbs.get("itemListElement") or []:
-        if isinstance(item, dict) and _section_page(_ld_string(item.get("item")) or "") == section:
-            name = normalize(item.get("name"))
+        if isinstance(item, dict) and _section_page(_ld_url(item.get("item")) or "") == section:
+            node = item.get("item")
+            name = normalize(item.get("name") or (node.get("name") if isinstance(node, dict) else None))
             if name:
                 return name
     for a in _first_nodes(layout.section_links, doc):
@@ -785,13 +811,23 @@ def _headlines(doc: Selector, own_id: int | None, own_links: list, base_url: str
     return found
 
 
+_ZONED = re.compile(r"(?:[Zz]|[+-]\d\d:?\d\d)$")
+#: Dates before the site existed are a template's empty value (1970-01-01), not a date.
+_EARLIEST = "2005"
+
+
 def _first_date(values) -> str | None:
-    """The first value that parses as a machine-readable date, as UTC ISO 8601."""
+    """The first value that parses as a machine-readable date with its time zone, as UTC ISO 8601; else
+    the first without one (read as Moscow time by ``parse_machine``), which a zoned value after it beats."""
+    unzoned = None
     for value in values:
         parsed = parse_machine(value) if value else None
-        if parsed:
+        if not parsed or parsed < _EARLIEST:
+            continue
+        if _ZONED.search(value.strip()):
             return parsed
-    return None
+        unzoned = unzoned or parsed
+    return unzoned
 
 
 def _dates(row: L.Layout, doc: Selector, query: str) -> "iter":
@@ -851,7 +887,7 @@ def extract_article(html: "str | bytes | Page", url: str, *, base_url: str = DEF
         title = _strip_title_suffix(_first_text((L.DOCUMENT_TITLE,), doc))
         if title and row is not L.FALLBACK:
             fallbacks.append("title")
-    summary = pick("summary", ld.get("description"))
+    summary = _untruncated(pick("summary", ld.get("description")), row.summary, doc)
 
     container = (_first_nodes(row.body, doc) or [None])[0]
     if container is None and row is not L.FALLBACK:
@@ -878,13 +914,14 @@ def extract_article(html: "str | bytes | Page", url: str, *, base_url: str = DEF
 
     section, article_id, slug = identity
     # Lazily: the first machine-readable date wins, later selectors need not run.
-    published = _first_date([_ld_string(ld.get("datePublished"))]) or _first_date(_dates(row, doc, "published"))
+    published = _first_date(chain([_ld_string(ld.get("datePublished"))], _dates(row, doc, "published")))
     if published is None:
         published = parse_arabic(_first_text(row.date_text, doc))
-    modified = _first_date([_ld_string(ld.get("dateModified"))]) or _first_date(_dates(row, doc, "modified"))
+    modified = _first_date(chain([_ld_string(ld.get("dateModified"))], _dates(row, doc, "modified")))
     # Like the dates, the author is metadata in every generation (the Mediator meta, JSON-LD's Person):
     # found in JSON-LD it is no sign of drift, so no fallback is recorded for it.
     ld_author = ld.get("author")
+    ld_author = ld_author[0] if isinstance(ld_author, list) and ld_author else ld_author
     author = (_first_text(row.author, doc) or _first_text(L.FALLBACK.author, doc)
               or (normalize(ld_author.get("name")) if isinstance(ld_author, dict)
                   and ld_author.get("@type") == "Person" else None) or None)

@@ -74,8 +74,8 @@ class Layout:
 
 # Machine-readable dates common to every generation, tried after JSON-LD.
 _PUBLISHED_META = (
+    meta("publish-date"),  # S1 §3.1: read first, then the Telegram meta
     meta("published_time_telegram"),  # S1 §3.1; rt-english
-    meta("publish-date"),  # S1 §3.1
     meta("article:published_time"),  # OpenGraph article namespace (standard)
     meta("mediator_published_time"),  # §3.3 (Mediator plugin metas)
     "time[itemprop=datePublished]::attr(datetime)",  # schema.org microdata (standard)

@@ -669,3 +669,22 @@ def test_a_card_with_the_main_article_classes_does_not_make_the_page_main_articl
     extraction = extract_article(html, URL, base_url=BASE)
     assert extraction.layout == "current"
     assert extraction.article["body"] == "نص."
+
+
+@pytest.mark.parametrize("metas,published", [
+    # S1 reads publish-date first; the Telegram meta after it.
+    ({"publish-date": "2025-11-06T16:40:00+0300", "published_time_telegram": "2025-11-06T13:55:00+00:00"},
+     "2025-11-06T13:40:00+00:00"),
+    # A template's empty date (1970) is no date: the next one is taken.
+    ({"published_time_telegram": "1970-01-01T00:00:00+00:00", "publish-date": "2025-11-06T16:40:00+0300"},
+     "2025-11-06T13:40:00+00:00"),
+    # A date without a time zone (read as Moscow time) yields to a later one that states its zone.
+    ({"article:published_time": "2025-11-07T08:00:00", "published_time_telegram": "2025-11-07T08:00:00+00:00"},
+     "2025-11-07T08:00:00+00:00"),
+    ({"article:published_time": "2025-11-07T08:00:00"}, "2025-11-07T05:00:00+00:00"),
+])
+def test_published_date_sources(metas, published):
+    head = "<head>" + "".join(f'<meta name="{name}" content="{value}">' for name, value in metas.items()) + \
+        '<meta property="og:title" content="عنوان"></head>'
+    html = page('<div class="js-mediator-article"><p>نص.</p></div>', head=head)
+    assert extract_article(html, URL, base_url=BASE).article["published"] == published

@@ -35,13 +35,13 @@ def html(name: str) -> str:
 
 def read(name):
     truth = json.loads((PAGES / f"{name}.json").read_text("utf-8"))
-    extraction = extract_article(html(name).encode("utf-8"), truth["url"])
+    extraction = extract_article(html(name).encode("utf-8"), truth.get("fetched", truth["url"]))
     assert extraction.problem is None, extraction.problem
     return extraction.article, truth
 
 
 def test_every_page_has_its_truth():
-    assert len(NAMES) == 18 and all((PAGES / f"{name}.json").exists() for name in NAMES)
+    assert len(NAMES) == 28 and all((PAGES / f"{name}.json").exists() for name in NAMES)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -50,16 +50,32 @@ def test_body_is_every_paragraph_of_the_article_and_nothing_else(name):
     assert article["body"].split("\n\n") == truth["body"]
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_fields_are_read(name):
-    article, truth = read(name)
-    for field in ("title", "summary", "published", "section", "section_name", "source"):
-        assert article[field] == truth[field], field
-    assert article["url"] == truth["url"]
-    assert (article["image"] or {}).get("url") == truth["image"]
+def actual(article: dict, field: str):
+    """``field`` of an extracted article as the truths name it (tag slugs, the image's parts)."""
+    if field == "tags":
+        return [tag["slug"] for tag in article["tags"]]
+    if field.startswith("image"):
+        return (article["image"] or {}).get(field.partition("_")[2] or "url")
+    return article[field]
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_tags_are_read(name):
+FIELDS = ("url", "id", "title", "summary", "published", "modified", "section", "section_name", "source",
+          "author", "tags", "image", "image_caption", "image_credit")
+#: What these pages show that the extraction does not read yet, and why it is left so.
+GAPS = {
+    ("r05_classic_visible_dates_srcset", "image"): "a cover given only by srcset (rt.com's form, §2.7)",
+    ("r05_classic_visible_dates_srcset", "image_caption"): "follows the srcset-only cover",
+    ("r05_classic_visible_dates_srcset", "image_credit"): "follows the srcset-only cover",
+    ("r05_classic_visible_dates_srcset", "modified"): "a visible update time; its Arabic label is unknown (§7.1)",
+    ("r10_current_naive_jsonld_default_ogimage", "image"): "a site-wide og:image taken as the cover",
+}
+CASES = [pytest.param(name, field, marks=[pytest.mark.xfail(strict=True, reason=GAPS[name, field])]
+                      if (name, field) in GAPS else [])
+         for name in NAMES for field in FIELDS
+         if field in json.loads((PAGES / f"{name}.json").read_text("utf-8"))]
+
+
+@pytest.mark.parametrize("name,field", CASES)
+def test_fields_are_read(name, field):
     article, truth = read(name)
-    assert [tag["slug"] for tag in article["tags"]] == truth["tags"]
+    assert actual(article, field) == truth[field]
