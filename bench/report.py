@@ -52,8 +52,10 @@ WHY = {
         "took 613 ms (p95 511 ms over the five queries); bounded, the same queries take milliseconds."),
     "memory": (
         "The growth from 10,000 to 50,000 articles is state of the run, which grows with the run, not "
-        "with the archive: the ids this run requested, listed and stored, and this run's content hashes "
-        "(to catch republished copies), under 1 KB an article in all. The archive's known ids and hashes "
+        "with the archive: the ids this run stored and this run's content hashes (to catch republished "
+        "copies), under 1 KB an article in all, and the scheduler's queue of found articles not fetched yet. "
+        "The ids requested, extracted and listed are bit arrays (`rtarabic/idset.py`, a quarter of a "
+        "megabyte each whatever the run's length). The archive's known ids and hashes "
         "are looked up in SQLite (indexed), not loaded, so an incremental run on a large archive holds "
         "only its own articles; article requests skip Scrapy's duplicate filter (the spider keeps one "
         "request per id), and the link-parsing memos are bounded (8,192 entries)."),
@@ -311,8 +313,9 @@ against a reference measured in the same run.
 - **Runtime install**: `pip install -r requirements.txt` into a fresh venv (the machine's pip
   configuration and wheel cache); packages as `pip list` counts them (pip and setuptools left out), size
   of `site-packages` without pip and setuptools.
-- **Memory**: peak RSS (`ru_maxrss` from `wait4` of the crawl subprocess) of the 10,000-article crawl
-  above and of a crawl of `--big` (default 50,000) articles.
+- **Memory**: peak RSS (the crawl subprocess's `VmHWM`, read while it runs; `ru_maxrss` would also count
+  the benchmark process's pages it shared between `fork` and `exec`) of the 10,000-article crawl above and
+  of a crawl of `--big` (default 50,000) articles.
 - **Archive**: file size of the 50,000-article archive (after a WAL checkpoint) per article, split with
   SQLite's `dbstat`. Search: a real `datasette serve` of that archive with `datasette/metadata.yml` and
   `datasette/plugins`, the `search` canned query over HTTP (`/rtarabic/search.json?q=...`), five queries
