@@ -707,9 +707,31 @@ def _tags(nodes, base_url: str) -> list[dict]:
     return tags
 
 
+def _largest_candidate(srcset: str | None) -> str | None:
+    """The widest picture a ``srcset`` offers (``"a.jpg 320w, b.jpg 1200w"`` gives ``b.jpg``).
+
+    >>> _largest_candidate("https://x/xxs/a.jpg 320w, https://x/original/a.jpg 1200w")
+    'https://x/original/a.jpg'
+    """
+    best, best_width = None, -1.0
+    for candidate in (srcset or "").split(","):
+        parts = candidate.split()
+        if not parts:
+            continue
+        descriptor = parts[1] if len(parts) > 1 else "1x"
+        try:
+            width = float(descriptor[:-1])
+        except ValueError:
+            continue
+        if width > best_width:
+            best, best_width = parts[0], width
+    return best
+
+
 def _first_url(chain, doc: Selector, page_url: str) -> str | None:
     for node in _first_nodes(chain, doc):
-        value = node if isinstance(node, str) else node.get("data-src") or node.get("src")
+        value = node if isinstance(node, str) else (
+            node.get("data-src") or node.get("src") or _largest_candidate(node.get("srcset")))
         url = _absolute(value, page_url)
         if url:
             return url

@@ -88,7 +88,9 @@ _MODIFIED_META = (meta("article:modified_time"), meta("modified-date"), meta("og
 # §4 item 7: caption and credit right after the lead), lazy-loaded <img data-src> with a
 # <noscript><img src> copy. Later .photo blocks are in-body pictures (S1 "In-body images"), not the cover.
 _COVER = ("div.js-mediator-article > p.intro + .photo", "div.js-mediator-article > .photo:first-child")
-_PHOTO_IMAGES = tuple(f"{cover} {img}" for img in ("img[data-src]", "noscript img[src]", "img[src]", "amp-img[src]")
+# (and, as rt.com gives it, S11 §2.7, a srcset alone: the widest candidate)
+_PHOTO_IMAGES = tuple(f"{cover} {img}" for img in ("img[data-src]", "noscript img[src]", "img[src]", "amp-img[src]",
+                                                   "img[srcset]")
                       for cover in _COVER)
 _PHOTO_CAPTION = tuple(f"{cover} .caption" for cover in _COVER)  # S1 §3.1, §4 item 7
 _PHOTO_CREDIT = tuple(f"{cover} .copyright" for cover in _COVER)  # S1 §3.1, §4 item 7

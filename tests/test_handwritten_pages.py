@@ -63,9 +63,6 @@ FIELDS = ("url", "id", "title", "summary", "published", "modified", "section", "
           "author", "tags", "image", "image_caption", "image_credit")
 #: What these pages show that the extraction does not read yet, and why it is left so.
 GAPS = {
-    ("r05_classic_visible_dates_srcset", "image"): "a cover given only by srcset (rt.com's form, §2.7)",
-    ("r05_classic_visible_dates_srcset", "image_caption"): "follows the srcset-only cover",
-    ("r05_classic_visible_dates_srcset", "image_credit"): "follows the srcset-only cover",
     ("r05_classic_visible_dates_srcset", "modified"): "a visible update time; its Arabic label is unknown (§7.1)",
     ("r10_current_naive_jsonld_default_ogimage", "image"): "a site-wide og:image taken as the cover",
 }
