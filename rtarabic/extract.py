@@ -13,8 +13,9 @@ Decisions:
   item, quotation, table row and run of bare text in a wrapper is one paragraph of ``body``
   (two ``<br>`` in a row end one); page furniture goes by element and structure
   (``rtarabic.layouts.FURNITURE_*``, pictures, pasted social posts) and by the text rules of
-  ``rtarabic.boilerplate``, applied to each paragraph and each line of it (``_read_body``). The lead (``p.intro``) is the summary, not body; a body
-  paragraph that repeats it is kept (the body is the article as published).
+  ``rtarabic.boilerplate``, applied to each paragraph and each line of it (``_read_body``).
+  The lead (``p.intro``) is the summary, not body; a body paragraph that repeats it is kept
+  (the body is the article as published).
 - When no layout matches (a redesign) and the page presents itself as an article (JSON-LD
   NewsArticle, og:type article or a publication date), it is read generically: title, lead,
   dates, section and image from meta/OpenGraph/JSON-LD, the body from the element holding the
