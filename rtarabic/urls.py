@@ -54,8 +54,10 @@ NON_ARTICLE_AREAS = frozenset(
 )
 
 _ARTICLE_PATH = re.compile(r"^/(?P<section>[a-z_]+)/(?P<id>[0-9]+)(?:-(?P<slug>[^/]+))?(?:/amp)?/?$")
-#: A short link's code: 4 base-36 characters, letters as well as digits (``xu3w``, sample p03).
-SHORTLINK_CODE = "[0-9A-Za-z]{4}"
+#: A short link's code: base-36 characters, letters as well as digits (``xu3w``, sample p03). p03's code
+#: is its article id in base 36 (int("xu3w", 36) == 1578668), so ids from 36**4 = 1,679,616 on (mid-2025)
+#: have five characters: four to six are accepted.
+SHORTLINK_CODE = "[0-9A-Za-z]{4,6}"
 _SHORTLINK_PATH = re.compile(rf"^/(?P<code>{SHORTLINK_CODE})/?$")
 _TAG_PATH = re.compile(r"^/tags/(?P<slug>[^/]+)/?$")
 _SECTION_PATH = re.compile(r"^/(?P<section>[a-z_]+)/?$")

@@ -688,3 +688,11 @@ def test_published_date_sources(metas, published):
         '<meta property="og:title" content="عنوان"></head>'
     html = page('<div class="js-mediator-article"><p>نص.</p></div>', head=head)
     assert extract_article(html, URL, base_url=BASE).article["published"] == published
+
+
+def test_short_link_widget_of_a_five_character_code_is_furniture():
+    # Ids from 36**4 on have five-character short codes (p03's code is its id in base 36).
+    assert int("xu3w", 36) == 1578668
+    html = page('<div class="js-mediator-article"><p>نص.</p><p>https://ar.rt.com/10wji</p>'
+                '<p>انسخ الرابط https://ar.rt.com/10wji</p></div>')
+    assert extract_article(html, URL, base_url=BASE).article["body"] == "نص."

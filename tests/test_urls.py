@@ -124,6 +124,8 @@ def test_canonical_url(section, id_, slug, base, expected):
         (f"{LIVE}/sitemap.xml", "sitemap"),
         (f"{LIVE}/sitemap_2024_2.xml", "sitemap"),
         ("https://ar.rt.com/xu3w", "shortlink"),
+        # p03's code is its id in base 36; ids from 1,679,616 (mid-2025) take five characters.
+        ("https://ar.rt.com/10wji", "shortlink"),
         (f"{LIVE}/prg/x-1/y/", "other"),
         (f"{LIVE}/video/", "other"),
         (f"{LIVE}/", "other"),
@@ -146,10 +148,11 @@ def test_page_kind(url, expected):
         ("https://ar.rt.com/xu3w", LIVE, "https://ar.rt.com/xu3w"),
         ("https://ar.rt.com/xu3w/", REPLICA, f"{REPLICA}/xu3w"),
         ("http://ar.rt.com/ab12", REPLICA, f"{REPLICA}/ab12"),
-        ("https://ar.rt.com/12ab", REPLICA, f"{REPLICA}/12ab"),  # any 4 base-36 characters
+        ("https://ar.rt.com/12ab", REPLICA, f"{REPLICA}/12ab"),  # any 4 to 6 base-36 characters
         ("https://ar.rt.com/zzzz", REPLICA, f"{REPLICA}/zzzz"),
+        ("https://ar.rt.com/10wji", REPLICA, f"{REPLICA}/10wji"),  # an id from 1,679,616 on
         ("https://ar.rt.com/abc", REPLICA, None),
-        ("https://ar.rt.com/abcde", REPLICA, None),
+        ("https://ar.rt.com/abcdefg", REPLICA, None),
         ("https://ar.rt.com/", REPLICA, None),
         (f"{LIVE}/xu3w", LIVE, None),
     ],
