@@ -110,11 +110,27 @@ def select_children(index_xml: str | bytes, window: Window) -> list[str]:
         year = child_year(url)
         if year is not None and not _year_in(year, window):
             continue
-        lastmod = parse_time(entry.get("lastmod"))
-        if window.since and lastmod and lastmod < window.since:
+        if _modified_before(entry.get("lastmod"), window):
             continue
         kept.append(url)
     return kept
+
+
+def _modified_before(lastmod: str | None, window: Window) -> bool:
+    """Whether a lastmod ends before ``window.since``; a bare date (S1: "date or datetime") means any time
+    of that day, so it ends at the next midnight.
+
+    >>> _modified_before("2024-06-30", parse_window("2024-06-30T05:00:00Z"))
+    False
+    >>> _modified_before("2024-06-29T23:00:00Z", parse_window("2024-06-30T05:00:00Z"))
+    True
+    """
+    moment = parse_time(lastmod)
+    if not window.since or moment is None:
+        return False
+    if len(lastmod.strip()) == 10:  # the whole day, which ends at the next midnight
+        return moment + timedelta(days=1) <= window.since
+    return moment < window.since
 
 
 def _year_in(year: int, window: Window) -> bool:
@@ -135,10 +151,9 @@ def select_urls(urlset_xml: str | bytes, window: Window) -> list[tuple[str, date
         return []
     kept = []
     for entry in sitemap:
-        lastmod = parse_time(entry.get("lastmod"))
-        if window.since and lastmod and lastmod < window.since:
+        if _modified_before(entry.get("lastmod"), window):
             continue
-        kept.append((entry["loc"], lastmod))
+        kept.append((entry["loc"], parse_time(entry.get("lastmod"))))
     return kept
 
 

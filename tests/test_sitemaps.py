@@ -213,3 +213,13 @@ def test_open_ends_need_no_search():
     assert edge_searches([1, 2], Window()) == (None, None)
     low, high = edge_searches([1, 2], parse_window("2024-01-01", "2024-02-01"))
     assert (low.bound, high.bound) == (START, datetime(2024, 2, 2, tzinfo=UTC))
+
+
+def test_a_bare_date_lastmod_keeps_the_whole_day():
+    # S1 reads the index's lastmod as "date or datetime": a bare date is any time of that day, so a
+    # backfill from 05:00 that day keeps the child (it may hold articles of 10:00).
+    index = (b"<sitemapindex><sitemap><loc>https://arabic.rt.com/sitemap_2024.xml</loc><lastmod>2024-06-30</lastmod>"
+             b"</sitemap><sitemap><loc>https://arabic.rt.com/sitemap_2023.xml</loc><lastmod>2024-06-29</lastmod>"
+             b"</sitemap></sitemapindex>")
+    window = parse_window("2024-06-30T05:00:00Z")
+    assert select_children(index, window) == ["https://arabic.rt.com/sitemap_2024.xml"]
