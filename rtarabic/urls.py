@@ -326,12 +326,36 @@ def listing_page_url(template: str, page: int) -> str:
     'https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/2'
     >>> listing_page_url("https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/0", 3)
     'https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/3'
+    >>> listing_page_url("https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/", 1)  # no page segment
+    'https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/1'
     """
     if "{page}" in template:
         return template.replace("{page}", str(page))
     parts = urlsplit(template)
-    path = re.sub(r"/[0-9]+/?$", f"/{page}", parts.path)
+    segments = _listing_segments(parts.path)
+    if segments is not None and len(segments) == 4:  # filter/prepare/template/limit: the page is appended
+        path = parts.path.rstrip("/") + f"/{page}"
+    else:
+        path = re.sub(r"/[0-9]+/?$", f"/{page}", parts.path)
     return urlunsplit(parts._replace(path=path))
+
+
+def _listing_segments(path: str) -> list[str] | None:
+    """The segments after ``/listing/`` (§2.4: filter, prepare|noprepare, template, limit, page)."""
+    segments = path.strip("/").split("/")
+    return segments[1:] if segments[0] == "listing" else None
+
+
+def listing_page_number(url: str) -> int | None:
+    """The page a listing URL asks for: its fifth segment after ``/listing/``, when it has one.
+
+    >>> listing_page_number("/listing/tag.x/noprepare/tag/10/1"), listing_page_number("/listing/tag.x/noprepare/tag/10/")
+    (1, None)
+    """
+    segments = _listing_segments(urlsplit(url.strip()).path)
+    if segments is None or len(segments) != 5 or not segments[4].isdigit():
+        return None
+    return int(segments[4])
 
 
 def rebase(url: str, base_url: str = DEFAULT_BASE_URL) -> str:

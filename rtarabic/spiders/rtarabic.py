@@ -68,7 +68,7 @@ _HOP_PENALTY = 1000
 
 
 def next_page_number(listing_urls: list[str], template: str) -> int:
-    """The page a "load more" control asks for first: a number one of its URLs carries, else 0.
+    """The page a "load more" control asks for first: a number one of its URLs (or attributes) carries, else 0.
 
     The landing page shows the first items; its button names the next page (``.../10/1``), while the
     template may hold only a ``{page}`` placeholder.
@@ -77,11 +77,16 @@ def next_page_number(listing_urls: list[str], template: str) -> int:
     1
     >>> next_page_number([], "/listing/tag.x/noprepare/tag/10/{page}")
     0
+    >>> next_page_number(["/listing/tag.x/noprepare/tag/10/"], "")  # 10 is the limit, not a page
+    0
+    >>> next_page_number(["/listing/tag.x/noprepare/tag/10/{page}", "1"], "")  # the control's page attribute
+    1
     """
     for url in [*listing_urls, template]:
-        last = url.strip().rstrip("/").rsplit("/", 1)[-1]
-        if last.isdigit():
-            return int(last)
+        # A whole number is the control's own page attribute; a URL names its page in its fifth segment.
+        page = int(url.strip()) if url.strip().isdigit() else grammar.listing_page_number(url)
+        if page is not None:
+            return page
     return 0
 
 
