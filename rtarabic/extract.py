@@ -1016,10 +1016,23 @@ def load_more_url(html: "str | bytes | Page", url: str, *, base_url: str = DEFAU
     if page.selector is not None:
         for control in _first_nodes(L.LOAD_MORE, page.selector):
             for value in control.values():
-                if "/listing/" in unquote(value):
-                    return _absolute(value, url)
-    match = _LISTING_URL_IN_PAGE.search(page.raw)
-    return _absolute(match.group(0).decode("utf-8", "replace"), url) if match else None
+                found = _listing_template(value) or _listing_template(unquote(value))
+                if found:
+                    return _absolute(found, url)
+    return _absolute(_listing_template(page.raw.decode("utf-8", "replace")), url)
+
+
+def _listing_template(text: str) -> str | None:
+    """The first listing URL in ``text`` (an attribute's value, a script), its page placeholder as
+    ``{page}``.
+
+    >>> _listing_template("loadMore('/listing/tag.x/noprepare/tag/10/', 1)")
+    '/listing/tag.x/noprepare/tag/10/'
+    >>> _listing_template("url = `/listing/tag.hamas/noprepare/tag/1/${page}`")
+    '/listing/tag.hamas/noprepare/tag/1/{page}'
+    """
+    match = _LISTING_URL_IN_PAGE.search(text)
+    return match.group(0).replace("${page}", "{page}") if match else None
 
 
 def listing_attribute_urls(page: Page) -> list[str]:

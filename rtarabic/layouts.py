@@ -314,5 +314,6 @@ LOAD_MORE = (
     "//*[@*[starts-with(name(), 'data-')][contains(., '/listing/')]]",
     "//*[@href[contains(., '/listing/')]]",
 )
-#: The listing URL anywhere in the page's HTML or scripts, as the RT CMS embeds it (§2.4).
-LISTING_URL_IN_PAGE = rb"(?:https?://[^\s\"'<>]+)?/listing/[^\s\"'<>]+"
+#: The listing URL anywhere in the page's HTML or scripts or inside an attribute's value (a JavaScript
+#: call, a JSON option), as the RT CMS embeds it (§2.4; S5 writes the page as ``${page}``).
+LISTING_URL_IN_PAGE = r"(?:https?://[^\s\"'<>`()]+)?/listing/[^\s\"'<>`(),;]+"

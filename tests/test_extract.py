@@ -291,6 +291,13 @@ def test_listing_links_of_an_empty_fragment():
         ("<script>var listing = '/listing/type.News.category.world/noprepare/section/10/0';</script>",
          "https://arabic.rt.com/listing/type.News.category.world/noprepare/section/10/0"),
         ("<ul><li><a href='/world/1-a/'>a</a></li></ul>", None),
+        # The URL inside a JavaScript call or a JSON option of the control, and S5's `${page}` form.
+        ("<button onclick=\"loadMore('/listing/tag.hamas/noprepare/tag/10/', 1)\">المزيد</button>",
+         "https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/"),
+        ("<button data-options='{\"url\":\"/listing/tag.hamas/noprepare/tag/10/{page}\"}'>المزيد</button>",
+         "https://arabic.rt.com/listing/tag.hamas/noprepare/tag/10/{page}"),
+        ("<script>$.get(`https://arabic.rt.com/listing/tag.hamas/noprepare/tag/1/${page}`)</script>",
+         "https://arabic.rt.com/listing/tag.hamas/noprepare/tag/1/{page}"),
     ],
 )
 def test_load_more_url(html, expected):
