@@ -43,7 +43,6 @@ from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.defer import deferred_from_coro
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -267,9 +266,7 @@ class WarcCaptureMiddleware:
                 message = f"writing WARC files in {self.files.directory} failed: {error.strerror or error}"
                 stats.set_value(health.CAPTURE_ERROR, message)
                 logger.error("WARC capture failed; stopping the run: %(message)s", {"message": message})
-                engine = self.crawler.engine
-                if engine is not None and engine.spider is not None:
-                    deferred_from_coro(engine.close_spider_async(reason=health.CAPTURE_FAILED_REASON))
+                health.stop_run(self.crawler, health.CAPTURE_FAILED_REASON)
             return
         request.meta["warc_record"] = (name, offset)
         stats.inc_value("rtarabic/warc/records")

@@ -38,7 +38,6 @@ from urllib.parse import urlparse
 
 from scrapy.exporters import BaseItemExporter
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
-from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 from w3lib.url import file_uri_to_path
 
@@ -291,9 +290,7 @@ class SQLiteFeedStorage:
 
     def _archive_failed(self, message: str) -> None:
         logger.error("Archive write failed; stopping the run: %(message)s", {"message": message})
-        engine = self.crawler.engine if self.crawler else None
-        if engine is not None and engine.spider is not None:
-            deferred_from_coro(engine.close_spider_async(reason=health.ARCHIVE_FAILED_REASON))
+        health.stop_run(self.crawler, health.ARCHIVE_FAILED_REASON)
 
     def store(self, file: ArchiveSink) -> None:
         """Write the last batch; the ``runs`` row waits for the verdict (``finish_run``).

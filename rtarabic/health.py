@@ -18,6 +18,8 @@ from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from scrapy.utils.defer import deferred_from_coro
+
 #: Exit statuses of ``scrapy crawl`` (README: "Exit statuses"); the one place they are defined.
 EXIT_HEALTHY = 0
 EXIT_ERROR = 1  # Scrapy's own failures
@@ -47,6 +49,17 @@ UNREACHABLE = "rtarabic/unreachable"
 ARCHIVE_FAILED_REASON = "archive_failed"
 CAPTURE_FAILED_REASON = "capture_failed"
 UNREACHABLE_REASON = "site_unreachable"
+
+
+def stop_run(crawler, reason: str) -> None:
+    """Stops the crawl with ``reason`` (one of the finish reasons above): nothing more is fetched, the
+    feeds close and the verdict follows. Does nothing before the spider opens or once it has closed.
+
+    Example: ``stop_run(self.crawler, CAPTURE_FAILED_REASON)``.
+    """
+    engine = crawler.engine if crawler is not None else None
+    if engine is not None and engine.spider is not None:
+        deferred_from_coro(engine.close_spider_async(reason=reason))
 
 
 @dataclass(frozen=True)

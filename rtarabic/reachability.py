@@ -29,7 +29,6 @@ from scrapy.exceptions import (
     IgnoreRequest,
     NotConfigured,
 )
-from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.error import ConnectError, DNSLookupError
 from twisted.web._newclient import ResponseNeverReceived
 
@@ -129,9 +128,7 @@ class Reachability:
         message = unreachable_message(base_url, self.failures, self.first)
         logger.error("%(message)s", {"message": message})
         self.crawler.stats.set_value(health.UNREACHABLE, message)
-        engine = self.crawler.engine
-        if engine is not None and engine.spider is not None:
-            deferred_from_coro(engine.close_spider_async(reason=health.UNREACHABLE_REASON))
+        health.stop_run(self.crawler, health.UNREACHABLE_REASON)
 
 
 class ShortConnectionErrors(logging.Filter):
