@@ -110,22 +110,22 @@ def select_children(index_xml: str | bytes, window: Window) -> list[str]:
         year = child_year(url)
         if year is not None and not _year_in(year, window):
             continue
-        if _modified_before(entry.get("lastmod"), window):
+        if _modified_before(entry.get("lastmod"), parse_time(entry.get("lastmod")), window):
             continue
         kept.append(url)
     return kept
 
 
-def _modified_before(lastmod: str | None, window: Window) -> bool:
-    """Whether a lastmod ends before ``window.since``; a bare date (S1: "date or datetime") means any time
-    of that day, so it ends at the next midnight.
+def _modified_before(lastmod: str | None, moment: datetime | None, window: Window) -> bool:
+    """Whether a lastmod (its text and ``parse_time`` of it) ends before ``window.since``; a bare date
+    (S1: "date or datetime") means any time of that day, so it ends at the next midnight.
 
-    >>> _modified_before("2024-06-30", parse_window("2024-06-30T05:00:00Z"))
+    >>> window = parse_window("2024-06-30T05:00:00Z")
+    >>> _modified_before("2024-06-30", parse_time("2024-06-30"), window)
     False
-    >>> _modified_before("2024-06-29T23:00:00Z", parse_window("2024-06-30T05:00:00Z"))
+    >>> _modified_before("2024-06-29T23:00:00Z", parse_time("2024-06-29T23:00:00Z"), window)
     True
     """
-    moment = parse_time(lastmod)
     if not window.since or moment is None:
         return False
     if len(lastmod.strip()) == 10:  # the whole day, which ends at the next midnight
@@ -151,9 +151,10 @@ def select_urls(urlset_xml: str | bytes, window: Window) -> list[tuple[str, date
         return []
     kept = []
     for entry in sitemap:
-        if _modified_before(entry.get("lastmod"), window):
+        lastmod = parse_time(entry.get("lastmod"))
+        if _modified_before(entry.get("lastmod"), lastmod, window):
             continue
-        kept.append((entry["loc"], parse_time(entry.get("lastmod"))))
+        kept.append((entry["loc"], lastmod))
     return kept
 
 
